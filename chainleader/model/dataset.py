@@ -63,8 +63,9 @@ def conform(t: Table | str, df: pd.DataFrame) -> pd.DataFrame:
                 s = s.astype(dt)
             cols[c.name] = s.reset_index(drop=True)
         else:
-            cols[c.name] = pd.Series([None] * n if dtype_for(c) == "object" else [pd.NA] * n,
-                                     dtype=dtype_for(c))
+            dt = dtype_for(c)
+            fill: object = None if dt == "object" else (np.nan if dt == "float64" else pd.NA)
+            cols[c.name] = pd.Series([fill] * n, dtype=dt)
     return pd.DataFrame(cols)
 
 

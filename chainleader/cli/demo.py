@@ -1,0 +1,35 @@
+"""Printing the demo: the chain-leader office's first screen, in the terminal."""
+
+from __future__ import annotations
+
+from rich.panel import Panel
+
+from chainleader.cli.output import OutputFormat, console, print_frame
+from chainleader.cli.progress import table_progress, write_progress
+from chainleader.services.demo import DemoResult
+from chainleader.services.demo import run_demo as _run
+
+
+def run_demo(db: str | None, dataset: str, *, progress_enabled: bool) -> DemoResult:
+    with table_progress("校验 validate", progress_enabled) as cb, write_progress("写入 write", progress_enabled) as wcb:
+        return _run(db, dataset, progress=cb, write_progress=wcb)
+
+
+def print_demo(r: DemoResult) -> None:
+    s = r.summary
+    label = "（示意数据 illustrative data：地区、国家、产品结构与汇总数据真实，企业虚构）" if s.illustrative else ""
+    console.print(
+        Panel.fit(
+            f"[bold]{s.title_zh}[/bold]\n{s.title_en}\n{label}\n"
+            f"数据库 database: {r.db_url}\n数据集 dataset: {s.name} 版本 version {r.version.number}",
+            title="chainleader demo",
+        )
+    )
+    counts = ", ".join(f"{k} {v:,}" for k, v in s.counts.items() if v)
+    console.print(f"行数 rows: {counts}")
+    print_frame(s.chains, OutputFormat.table, "产业链 chains")
+    print_frame(s.tiers, OutputFormat.table, "链位分层 tiers (上游/中游/下游)")
+    print_frame(s.by_province.head(15), OutputFormat.table, "企业按省份 enterprises by province (top 15)")
+    print_frame(s.by_country, OutputFormat.table, "企业按国家 enterprises by country")
+    if len(s.import_dependence):
+        print_frame(s.import_dependence, OutputFormat.table, "进口依赖度最高的产品 most import-dependent products")

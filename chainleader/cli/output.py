@@ -1,0 +1,66 @@
+"""Rendering DataFrames and messages for the terminal: rich tables, JSON or CSV."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from typing import Any
+
+import pandas as pd
+from rich.console import Console
+from rich.table import Table
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, float) and pd.isna(value):
+        return None
+    if value is pd.NA:
+        return None
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def frame_records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{k: _jsonable(v) for k, v in row.items()} for row in df.to_dict(orient="records")]
+
+
+def print_frame(df: pd.DataFrame, fmt: OutputFormat, title: str = "", *, floatfmt: str = "{:,.4g}") -> None:
+    """Print one table in the chosen format (JSON and CSV go to stdout unadorned, for pipes)."""
+    if fmt is OutputFormat.json:
+        sys.stdout.write(json.dumps(frame_records(df), ensure_ascii=False, indent=2) + "\n")
+        return
+    if fmt is OutputFormat.csv:
+        df.to_csv(sys.stdout, index=False)
+        return
+    t = Table(title=title or None, title_justify="left", header_style="bold")
+    for col in df.columns:
+        numeric = pd.api.types.is_numeric_dtype(df[col]) and not pd.api.types.is_bool_dtype(df[col])
+        t.add_column(str(col), justify="right" if numeric else "left")
+    for row in df.itertuples(index=False, name=None):
+        cells = []
+        for v in row:
+            if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NA:
+                cells.append("-")
+            elif isinstance(v, float):
+                cells.append(floatfmt.format(v))
+            else:
+                cells.append(str(v))
+        t.add_row(*cells)
+    console.print(t)
+
+
+def print_json(obj: Any) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2, default=_jsonable) + "\n")
