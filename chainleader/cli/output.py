@@ -34,7 +34,7 @@ def _jsonable(value: Any) -> Any:
 
 
 def frame_records(df: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{k: _jsonable(v) for k, v in row.items()} for row in df.to_dict(orient="records")]
+    return [{str(k): _jsonable(v) for k, v in row.items()} for row in df.to_dict(orient="records")]
 
 
 def print_frame(df: pd.DataFrame, fmt: OutputFormat, title: str = "", *, floatfmt: str = "{:,.4g}") -> None:

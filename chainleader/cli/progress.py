@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, TaskID, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from chainleader.cli.output import err_console
 
@@ -25,7 +25,7 @@ def table_progress(label: str, enabled: bool = True) -> Iterator[Callable[[str, 
         console=err_console,
         transient=True,
     ) as progress:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def update(table: str, done: int, total: int | None) -> None:
             if table not in tasks:

@@ -97,11 +97,12 @@ def countries() -> dict[str, Country]:
     import pycountry
 
     try:
-        zh = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["zh_CN"])
-        tr = zh.gettext
+        zh: gettext.NullTranslations = gettext.translation(
+            "iso3166-1", pycountry.LOCALES_DIR, languages=["zh_CN"]
+        )
     except OSError:  # translations missing: fall back to English
-        def tr(s: str) -> str:
-            return s
+        zh = gettext.NullTranslations()
+    tr = zh.gettext
 
     out: dict[str, Country] = {}
     for c in pycountry.countries:

@@ -274,7 +274,7 @@ TABLES: tuple[Table, ...] = (
         doc_en="Enterprises. Chinese firms give a USCC (GB 32100 check digit verified); foreign firms a foreign id.",
         columns=(
             Column("id", "编号", "id", required=True, example="E0001"),
-            Column("uscc", "统一社会信用代码", "uscc", example="91110000MA01ABCD1X"),
+            Column("uscc", "统一社会信用代码", "uscc", example="91110000MA01ABCD1M"),
             Column("foreign_id", "境外编号", "str", example="LEI:5493001KJTIIGC8Y1R12"),
             Column("name_zh", "中文名称", "str", required=True, example="燕新动力电池有限公司（虚构）"),
             Column("name_en", "英文名称", "str"),

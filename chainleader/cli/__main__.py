@@ -1,0 +1,3 @@
+from chainleader.cli import main
+
+main()
