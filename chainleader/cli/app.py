@@ -136,9 +136,9 @@ def template_cmd(
 @app.command("generate")
 def generate_cmd(
     out: Annotated[Path, typer.Argument(help="输出 CSV 文件夹 / output CSV folder")],
-    firms: Annotated[int, typer.Option("--firms", min=1, max=50_000_000, help="企业数 / enterprises")] = 1000,
-    products: Annotated[int, typer.Option("--products", min=4, max=1_000_000, help="产品数 / products")] = 100,
-    seed: Annotated[int, typer.Option("--seed", help="随机种子 / seed")] = 0,
+    firms: Annotated[int, typer.Option("--firms", min=1, max=10_000_000, help="企业数 / enterprises")] = 1000,
+    products: Annotated[int, typer.Option("--products", min=6, max=1_000_000, help="产品数 / products")] = 100,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="随机种子 / seed")] = 0,
     links: Annotated[int | None, typer.Option("--links", min=0, help="供应关系数 / supply links")] = None,
 ) -> None:
     """生成合成数据集（用于测试与基准） / write a seeded synthetic dataset (tests, benchmarks)."""
