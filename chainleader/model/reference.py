@@ -11,7 +11,7 @@ import gettext
 import io
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from pathlib import Path
 
 from chainleader.model.ids import normalise_region_code, province_of
 
@@ -152,11 +152,8 @@ class IndustryClass:
 @cache
 def industry_classes() -> dict[str, IndustryClass]:
     """GB/T 4754-2017 (国民经济行业分类), curated CSV; see docs/data-format.md for the source."""
-    text = (
-        resources.files("chainleader")
-        .joinpath("datasets/reference/gbt4754_2017.csv")
-        .read_text(encoding="utf-8")
-    )
+    path = Path(__file__).resolve().parents[1] / "datasets" / "reference" / "gbt4754_2017.csv"
+    text = path.read_text(encoding="utf-8")
     out: dict[str, IndustryClass] = {}
     for row in csv.DictReader(io.StringIO(text)):
         out[row["code"]] = IndustryClass(

@@ -6,7 +6,6 @@ import csv
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 from chainleader.model.dataset import Dataset
@@ -28,7 +27,9 @@ class BundledDataset:
 
 
 def _datasets_root() -> Path:
-    return Path(str(resources.files("chainleader").joinpath("datasets")))
+    import chainleader
+
+    return Path(chainleader.__file__).parent / "datasets"
 
 
 def bundled_datasets() -> list[BundledDataset]:
