@@ -30,6 +30,14 @@ def print_demo(r: DemoResult) -> None:
     print_frame(s.chains, OutputFormat.table, "产业链 chains")
     print_frame(s.tiers, OutputFormat.table, "链位分层 tiers (上游/中游/下游)")
     print_frame(s.by_province.head(15), OutputFormat.table, "企业按省份 enterprises by province (top 15)")
-    print_frame(s.by_country, OutputFormat.table, "企业按国家 enterprises by country")
+    print_frame(s.by_country.head(12), OutputFormat.table,
+                f"企业按国家 enterprises by country (top 12 of {len(s.by_country)})")
     if len(s.import_dependence):
-        print_frame(s.import_dependence, OutputFormat.table, "进口依赖度最高的产品 most import-dependent products")
+        dep = s.import_dependence.copy()
+        for col in ("gross_dependence", "net_dependence", "top_source_share"):
+            dep[col] = dep[col].map(lambda v: "-" if v != v else f"{v:.1%}")
+        dep = dep.rename(columns={"name_zh": "产品 product", "gross_dependence": "总依存度 gross M/C",
+                                  "net_dependence": "净依存度 net (M−X)/C", "top_source": "主要来源国 top source",
+                                  "top_source_share": "占比 share", "year": "年份 year"}).drop(columns=["product"])
+        print_frame(dep, OutputFormat.table,
+                    "进口依赖度最高的产品 most import-dependent products (C = Q + M − X 表观消费量)")

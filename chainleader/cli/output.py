@@ -11,7 +11,14 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-console = Console()
+def _width() -> int | None:
+    # Pipes and CI logs get a wide table instead of rich's 80-column default.
+    import shutil
+
+    return None if sys.stdout.isatty() else max(140, shutil.get_terminal_size((140, 40)).columns)
+
+
+console = Console(width=_width())
 err_console = Console(stderr=True)
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from chainleader.model.dataset import Dataset
+from chainleader.model.dataset import Dataset, split_list
 from chainleader.model.reference import country, division
 from chainleader.model.schema import STAGES, table
 
@@ -47,6 +47,7 @@ def summarise(ds: Dataset) -> DatasetSummary:
     caps = ds.capacities
     ents = ds.enterprises
 
+    name_of = dict(zip(products["id"], products["name_zh"], strict=True))
     chain_rows = []
     for _, row in ds.chains.iterrows():
         members = ds.chain_products(str(row["id"]))
@@ -56,7 +57,7 @@ def summarise(ds: Dataset) -> DatasetSummary:
                 "name_zh": row["name_zh"],
                 "name_en": row["name_en"] or "",
                 "products": len(members),
-                "final_products": str(row["final_products"]).replace(";", "、"),
+                "final_products": "、".join(name_of.get(p, p) for p in split_list(row["final_products"])),
             }
         )
     chains = pd.DataFrame(chain_rows, columns=["id", "name_zh", "name_en", "products", "final_products"])
@@ -98,6 +99,7 @@ def summarise(ds: Dataset) -> DatasetSummary:
     by_cty = by_cty[["country", "name_zh", "name_en", "enterprises"]]
 
     return DatasetSummary(
+        import_dependence=top_import_dependence(ds),
         name=ds.name,
         title_zh=meta.get("title_zh", ds.name),
         title_en=meta.get("title_en", ds.name),
@@ -107,6 +109,26 @@ def summarise(ds: Dataset) -> DatasetSummary:
         tiers=tiers_df,
         by_province=by_prov,
         by_country=by_cty,
+    )
+
+
+def top_import_dependence(ds: Dataset, n: int = 10) -> pd.DataFrame:
+    """The n products with the highest gross import dependence M/(Q+M−X), with the main source country."""
+    from chainleader.analysis import import_dependence
+
+    t = import_dependence(ds).table
+    t = t[t["has_trade"] & t["gross"].notna()]
+    t = t.sort_values(["gross", "product"], ascending=[False, True], kind="stable").head(n)
+    return pd.DataFrame(
+        {
+            "product": t["product"].to_numpy(),
+            "name_zh": t["name_zh"].to_numpy(),
+            "gross_dependence": t["gross"].round(3).to_numpy(),
+            "net_dependence": t["net"].round(3).to_numpy(),
+            "top_source": [country_names(c)[0] if c else "-" for c in t["top_source"]],
+            "top_source_share": t["top_source_share"].round(3).to_numpy(),
+            "year": t["year"].to_numpy(),
+        }
     )
 
 
