@@ -198,7 +198,7 @@ def main(argv: list[str] | None = None) -> None:
     except typer.Abort:
         err_console.print("[red]已取消 aborted")
         sys.exit(1)
-    except Exception as exc:  # noqa: BLE001 - the one place that turns any failure into a clean exit
+    except Exception as exc:
         import click
 
         if isinstance(exc, click.exceptions.ClickException):

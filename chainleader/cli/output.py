@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 import pandas as pd
 from rich.console import Console
 from rich.table import Table
+
 
 def _width() -> int | None:
     # Pipes and CI logs get a wide table instead of rich's 80-column default.
@@ -22,7 +23,7 @@ console = Console(width=_width())
 err_console = Console(stderr=True)
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
