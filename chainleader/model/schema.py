@@ -202,7 +202,7 @@ TABLES: tuple[Table, ...] = (
             ),
             Column("key_link", "关键环节", "bool", doc_zh="是否关键环节", doc_en="key link flag", example="true"),
             Column("hs_codes", "HS编码", "hs_list", doc_zh="HS 2022 编码，分号分隔", example="260500;810520"),
-            Column("industry_code", "行业代码", "industry", doc_zh="GB/T 4754-2017 行业代码", example="0919"),
+            Column("industry_code", "行业代码", "industry", doc_zh="GB/T 4754-2017 行业代码", example="0913"),
             Column("unit", "计量单位", "str", required=True, example="t"),
             Column(
                 "unit_price",

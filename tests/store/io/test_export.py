@@ -42,7 +42,7 @@ def dataset() -> Dataset:
         "products",
         [
             {"id": "P_COBALT", "name_zh": "钴", "name_en": "Cobalt", "stage": "upstream", "kind": "resource",
-             "grade": "mid", "key_link": True, "hs_codes": "260500;810520", "industry_code": "0919",
+             "grade": "mid", "key_link": True, "hs_codes": "260500;810520", "industry_code": "0913",
              "unit": "t", "unit_price": TRICKY_FLOATS[0], "annual_demand": TRICKY_FLOATS[1],
              "source": "年报, \"第 3 页\"\n第二行", "as_of": "2024-12-31", "confidence": "observed"},
             {"id": "000123", "name_zh": "=SUM(A1)", "name_en": "#N/A", "stage": "midstream",
