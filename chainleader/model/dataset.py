@@ -57,10 +57,7 @@ def conform(t: Table | str, df: pd.DataFrame) -> pd.DataFrame:
         if c.name in df.columns:
             s = df[c.name]
             dt = dtype_for(c)
-            if dt == "object":
-                s = s.astype(object).where(s.notna(), None)
-            else:
-                s = s.astype(dt)
+            s = s.astype(object).where(s.notna(), None) if dt == "object" else s.astype(dt)
             cols[c.name] = s.reset_index(drop=True)
         else:
             dt = dtype_for(c)

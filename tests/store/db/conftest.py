@@ -71,7 +71,7 @@ def sample() -> Dataset:
             "products",
             [
                 {"id": "P_COBALT", "name_zh": "钴", "name_en": "Cobalt", "stage": "upstream", "kind": "resource",
-                 "grade": "mid", "key_link": True, "hs_codes": "260500;810520", "industry_code": "0919",
+                 "grade": "mid", "key_link": True, "hs_codes": "260500;810520", "industry_code": "0913",
                  "unit": "t", "unit_price": 250000.0, "annual_demand": 12000.0},
                 {"id": "P_CATHODE", "name_zh": "三元正极材料", "name_en": na, "stage": "midstream",
                  "kind": "material", "grade": na, "key_link": False, "unit": "t", "unit_price": 0.1 + 0.2,
