@@ -10,7 +10,7 @@ from typing import Annotated
 import pandas as pd
 import typer
 
-from chainleader.cli.output import OutputFormat, console, err_console, print_frame, print_json
+from chainleader.cli.output import OutputFormat, console, err_console, print_frame, print_json, print_register
 from chainleader.cli.progress import table_progress, write_progress
 from chainleader.model.errors import ChainleaderError, ValidationError
 from chainleader.services import datasets as svc
@@ -148,6 +148,59 @@ def generate_cmd(
         counts = generate_csv(out, firms, products, seed=seed, links=links,
                               progress=lambda t, d, n: cb(t, d, n))
     console.print(f"[green]已生成 written[/green] {out}: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+
+
+@app.command("assess")
+def assess_cmd(
+    dataset: Annotated[str | None, typer.Option("--dataset", "-d", help=(
+        "内置数据集名称或文件/文件夹路径；与 --db 合用时为库中数据集名称 / bundled name or path; "
+        "with --db, a stored dataset name"))] = None,
+    db: DbOpt = None,
+    version: Annotated[int | None, typer.Option(help="库中版本号（默认最新） / stored version")] = None,
+    chain: Annotated[str | None, typer.Option(help="产业链编号 / chain id")] = None,
+    region: Annotated[str | None, typer.Option(help="行政区划代码或区域分组 / division code or region group")] = None,
+    stage: Annotated[str | None, typer.Option(help="链位 upstream|midstream|downstream（或 上游/中游/下游）")] = None,
+    severity: Annotated[list[str] | None, typer.Option(help="red|yellow|blue（可重复 / repeatable）")] = None,
+    top: Annotated[int, typer.Option(min=1, max=100_000, help="显示前 N 个 / show the top N")] = 15,
+    lp: Annotated[bool, typer.Option("--lp/--no-lp", help="TTR/TTS 线性规划压力测试 / run the TTR/TTS LPs")] = True,
+    out: Annotated[Path | None, typer.Option(help="导出 .xlsx / .csv / .json / export the register")] = None,
+    fmt: FormatOpt = OutputFormat.table,
+    lang: LangOpt = "zh",
+) -> None:
+    """断链风险点评估：打印风险清单 / assess chain-break risk points and print the risk register."""
+    from chainleader.services.assess import assess_dataset
+
+    result = assess_dataset(dataset, db_url=db, use_store=db is not None, version=version, chain=chain,
+                            region=region, with_lp=lp)
+    reg = result.register
+    if stage is not None or severity:
+        reg = reg.filter(stage=stage, severity=severity or None)
+    if out is not None:
+        suffix = out.suffix.lower()
+        if suffix == ".xlsx":
+            reg.to_xlsx(out)
+        elif suffix == ".csv":
+            reg.to_csv(out)
+        elif suffix == ".json":
+            reg.to_json(out)
+        else:
+            raise typer.BadParameter(f"{out}: 请用 .xlsx / .csv / .json / use .xlsx, .csv or .json")
+        err_console.print(f"[green]风险清单已导出 register written[/green] {out}")
+    frame = reg.to_frame().head(top)
+    if fmt is not OutputFormat.table:
+        print_frame(frame, fmt)
+        return
+    counts = reg.severity_counts()
+    meta = reg.metadata
+    console.print(
+        f"[bold]风险清单 risk register[/bold] — {result.dataset.name}"
+        + (f" 版本 version {meta.get('version')}" if meta.get("version") else "")
+        + f"：[red]红 {counts['red']}[/red] · [yellow]黄 {counts['yellow']}[/yellow] · [blue]蓝 {counts['blue']}[/blue]"
+        + f"（LP: {meta.get('lp_status')}）"
+    )
+    print_register(frame, lang)
+    if result.run_id is not None:
+        err_console.print(f"[dim]已记录评估运行 recorded analysis run #{result.run_id}[/dim]")
 
 
 @db_app.command("upgrade")

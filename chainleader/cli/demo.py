@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.panel import Panel
 
-from chainleader.cli.output import OutputFormat, console, print_frame
+from chainleader.cli.output import OutputFormat, console, print_frame, print_register
 from chainleader.cli.progress import table_progress, write_progress
 from chainleader.services.demo import DemoResult
 from chainleader.services.demo import run_demo as _run
@@ -41,3 +41,13 @@ def print_demo(r: DemoResult) -> None:
                                   "top_source_share": "占比 share", "year": "年份 year"}).drop(columns=["product"])
         print_frame(dep, OutputFormat.table,
                     "进口依赖度最高的产品 most import-dependent products (C = Q + M − X 表观消费量)")
+
+    if r.register is not None:
+        reg = r.register
+        c = reg.severity_counts()
+        console.print(
+            f"[bold]断链风险点 risk register[/bold]：[red]红 {c['red']}[/red] · [yellow]黄 {c['yellow']}[/yellow] · "
+            f"[blue]蓝 {c['blue']}[/blue]（TTR/TTS LP: {reg.metadata.get('lp_status')}）"
+        )
+        print_register(reg.to_frame().head(15))
+        console.print("完整清单 full register: chainleader assess --dataset " + s.name + " --out 风险清单.xlsx")

@@ -72,3 +72,18 @@ def print_frame(df: pd.DataFrame, fmt: OutputFormat, title: str = "", *, floatfm
 
 def print_json(obj: Any) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2, default=_jsonable) + "\n")
+
+
+SEVERITY_ZH = {"red": "红", "yellow": "黄", "blue": "蓝"}
+
+
+def print_register(frame: pd.DataFrame, lang: str = "zh") -> None:
+    rows = pd.DataFrame(
+        {
+            "#": range(1, len(frame) + 1),
+            "等级 level": [f"{SEVERITY_ZH.get(s, s)} {s}" for s in frame["severity"]],
+            "分值 score": frame["score"].round(2),
+            "说明 explanation": frame["explanation_zh" if lang == "zh" else "explanation_en"],
+        }
+    )
+    print_frame(rows, OutputFormat.table)

@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from chainleader.analysis import RiskRegister
 from chainleader.model.dataset import Dataset
+from chainleader.services.assess import assess_dataset
 from chainleader.services.datasets import import_into_store, load_from_store
-from chainleader.services.summary import DatasetSummary, summarise
+from chainleader.services.summary import DatasetSummary, frame_records, summarise
 from chainleader.store import db as store_db
 
 
@@ -33,10 +35,9 @@ class DemoResult:
     version: store_db.VersionInfo
     summary: DatasetSummary
     extras: dict[str, Any] = field(default_factory=dict)
+    register: RiskRegister | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        from chainleader.services.summary import frame_records
-
         s = self.summary
         return {
             "db_url": self.db_url,
@@ -66,4 +67,14 @@ def run_demo(
     imported = import_into_store(dataset, url, name=dataset, progress=progress, write_progress=write_progress)
     ds = load_from_store(url, dataset, imported.version.number)
     summary = summarise(ds)
-    return DemoResult(url, ds, imported.version, summary)
+    result = DemoResult(url, ds, imported.version, summary)
+    assessment = assess_dataset(ds, db_url=url)
+    result.register = assessment.register
+    result.extras["risk_register"] = {
+        "severity_counts": assessment.register.severity_counts(),
+        "lp_status": assessment.register.metadata.get("lp_status"),
+        "run_id": assessment.run_id,
+        "top": frame_records(assessment.register.to_frame().head(10)[
+            ["point", "severity", "score", "explanation_zh", "explanation_en"]]),
+    }
+    return result
