@@ -10,7 +10,15 @@ from typing import Annotated
 import pandas as pd
 import typer
 
-from chainleader.cli.output import OutputFormat, console, err_console, print_frame, print_json, print_register
+from chainleader.cli.output import (
+    OutputFormat,
+    console,
+    err_console,
+    print_frame,
+    print_json,
+    print_register,
+    print_simulation,
+)
 from chainleader.cli.progress import table_progress, write_progress
 from chainleader.model.errors import ChainleaderError, ValidationError
 from chainleader.services import datasets as svc
@@ -201,6 +209,47 @@ def assess_cmd(
     print_register(frame, lang)
     if result.run_id is not None:
         err_console.print(f"[dim]已记录评估运行 recorded analysis run #{result.run_id}[/dim]")
+
+
+@app.command("scenarios")
+def scenarios_cmd(
+    dataset: Annotated[str | None, typer.Option("--dataset", "-d", help="内置数据集 / bundled dataset")] = None,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """列出内置冲击情景 / list bundled shock scenarios."""
+    from chainleader.services.simulate import list_scenarios
+
+    rows = [{"id": i.id, "dataset": i.dataset, "name_zh": i.name_zh, "name_en": i.name_en,
+             "horizon_days": i.horizon_days, "shocks": ",".join(i.shock_types),
+             "backup_plan": i.has_backup_plan, "uncertain": ",".join(i.uncertain)}
+            for i in list_scenarios(dataset)]
+    print_frame(pd.DataFrame(rows), fmt, "冲击情景 scenarios")
+
+
+@app.command("simulate")
+def simulate_cmd(
+    scenario: Annotated[str, typer.Argument(help="内置情景编号或 YAML/JSON 文件 / scenario id or file")],
+    dataset: Annotated[str, typer.Option("--dataset", "-d", help="内置数据集或路径 / dataset")] = "nev-jjj",
+    runs: Annotated[int, typer.Option(min=1, max=100_000, help="蒙特卡洛次数 / Monte Carlo runs")] = 1,
+    seed: Annotated[int, typer.Option(min=0, help="随机种子 / seed")] = 0,
+    workers: Annotated[int | None, typer.Option(min=1, max=256, help="进程数 / worker processes")] = None,
+    engine: Annotated[str, typer.Option(help="process | ray | serial")] = "process",
+    out: Annotated[Path | None, typer.Option(help="结果目录（Parquet/CSV/JSON/图） / output folder")] = None,
+    fmt: FormatOpt = OutputFormat.table,
+    lang: LangOpt = "zh",
+) -> None:
+    """运行冲击情景，模拟断供沿产业链的传导 / simulate a shock scenario propagating through the chain."""
+    from chainleader.services.simulate import run_scenario
+
+    if engine not in ("process", "ray", "serial"):
+        raise typer.BadParameter("engine: process | ray | serial")
+    with table_progress("模拟 simulate", _progress_enabled()) as cb:
+        report = run_scenario(dataset, scenario, runs=runs, seed=seed, workers=workers, out=out,
+                              progress=cb, engine=engine)  # type: ignore[arg-type]
+    if fmt is not OutputFormat.table:
+        print_json(report.as_dict())
+        return
+    print_simulation(report, lang)
 
 
 @db_app.command("upgrade")

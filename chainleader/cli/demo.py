@@ -51,3 +51,4 @@ def print_demo(r: DemoResult) -> None:
         )
         print_register(reg.to_frame().head(15))
         console.print("完整清单 full register: chainleader assess --dataset " + s.name + " --out 风险清单.xlsx")
+        console.print("冲击情景 shock scenarios: chainleader scenarios · chainleader simulate auto-chip-shortage")

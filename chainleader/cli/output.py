@@ -87,3 +87,30 @@ def print_register(frame: pd.DataFrame, lang: str = "zh") -> None:
         }
     )
     print_frame(rows, OutputFormat.table)
+
+
+def print_simulation(report: Any, lang: str = "zh", top_products: int = 10) -> None:
+    """Headline comparison, the products that lose most, the explanation, and where files went."""
+    s = report.scenario
+    console.print(f"[bold]{s.title_zh}[/bold] / {s.title_en}（{report.dataset}，{s.horizon_days} 天 days）")
+    comp = report.comparison.drop(columns=["key"])
+    print_frame(comp, OutputFormat.table, "情景对比 scenario comparison")
+    prod = report.primary.product_frame()
+    if len(prod):
+        prod = prod[prod["lost_output_value"] > 0].sort_values("lost_output_value", ascending=False).head(top_products)
+        view = pd.DataFrame({
+            "产品 product": prod["name_zh"],
+            "终端 final": prod["final"].map({True: "是", False: ""}),
+            "减产起始日 onset day": prod["onset_day"],
+            "最大减产 peak": prod["peak_reduction"].map(lambda v: f"{v:.0%}"),
+            "最大减产日 peak day": prod["peak_day"],
+            "恢复日 recovered": prod["recovered_day"],
+            "产出损失(亿元) lost output": (prod["lost_output_value"] / 1e8).round(3),
+        })
+        print_frame(view, OutputFormat.table, "减产产品（无备份方案） products losing output (no plan)")
+    console.print(report.explanation_zh if lang == "zh" else report.explanation_en)
+    if report.monte_carlo is not None:
+        print_frame(report.monte_carlo.percentiles(), OutputFormat.table,
+                    f"蒙特卡洛 Monte Carlo ({report.monte_carlo.runs} runs, P5/P50/P95)")
+    for f in report.files:
+        err_console.print(f"[dim]{f}[/dim]")
