@@ -11,6 +11,8 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
+
 RULE_LABELS: dict[str, tuple[str, str]] = {
     "chokepoint": ("卡脖子", "chokepoint"),
     "import_dependence": ("进口依赖", "import dependence"),
@@ -162,9 +164,13 @@ def explain(name_zh: str, name_en: str, rules: Sequence[tuple[str, Mapping[str, 
             head_en = "" if _nan(backup.get("headroom")) else f", headroom {num(backup['headroom'], 0)}"
             ramp = "" if _nan(backup.get("ramp_up_days")) else f"，爬坡 {num(backup['ramp_up_days'], 0)} 天"
             ramp_en = "" if _nan(backup.get("ramp_up_days")) else f", ramp-up {num(backup['ramp_up_days'], 0)} d"
-            zh_parts.append(f"首选备份：{backup['candidate_name_zh']}（{std_zh}{head}{ramp}）")
+            foreign = backup.get("domestic") is False or (
+                isinstance(backup.get("domestic"), bool | np.bool_) and not bool(backup.get("domestic")))
+            where_zh = f"境外 {backup.get('country')}，" if foreign else ""
+            where_en = f"abroad, {backup.get('country')}; " if foreign else ""
+            zh_parts.append(f"首选备份：{backup['candidate_name_zh']}（{where_zh}{std_zh}{head}{ramp}）")
             en_parts.append(f"best backup: {backup.get('candidate_name_en') or backup['candidate']} "
-                            f"({std_en}{head_en}{ramp_en})")
+                            f"({where_en}{std_en}{head_en}{ramp_en})")
         else:
             zh_parts.append("无备份候选，需补链/建链")
             en_parts.append("no backup candidate: fill or build the link")
