@@ -19,7 +19,7 @@ package works before it exists.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -108,6 +108,36 @@ def build_flow(comp: CompiledDataset, params: RiskParams, chain: str | None = No
     return FlowBuild(net, prods, kind, ent, prov, ctry, site_product, ttr)
 
 
+def scaled_for_lp(net: FlowNetwork) -> tuple[FlowNetwork, float]:
+    """The same network in LP-friendly units, and the money unit to multiply PI back with.
+
+    METHODS §8: coefficients spanning 1e-3..1e9 make HiGHS stop with "numerical difficulties" on the
+    bundled chains. Measuring product j in units of σ_j (its gross requirement per period, else its
+    largest site) leaves every value and time unchanged: capacities, demand and inventory divide by
+    σ_j, margins multiply by σ_j, a BOM coefficient r (units of i per unit of j) becomes r·σ_j/σ_i.
+    Margins are then divided by the largest one (returned) so the objective is O(1).
+    """
+    n = net.n_products
+    req = _gross_requirement(n, net.demand, net.slot_product, net.slot_ptr, net.slot_input, net.slot_qty)
+    site_max = np.zeros(n)
+    np.maximum.at(site_max, net.site_product, net.site_capacity)
+    sigma = np.where(req > 0, req, site_max)
+    sigma = np.where(sigma > 0, sigma, 1.0)
+    owner = np.repeat(net.slot_product, np.diff(net.slot_ptr))
+    margin = net.margin * sigma
+    money = float(margin.max()) if n and margin.max() > 0 else 1.0
+    scaled = replace(
+        net,
+        margin=margin / money,
+        demand=net.demand / sigma,
+        inventory=net.inventory / sigma,
+        slot_qty=net.slot_qty * sigma[owner] / sigma[net.slot_input],
+        site_capacity=net.site_capacity / sigma[net.site_product],
+    )
+    scaled.validate()
+    return scaled, money
+
+
 def _gross_requirement(n: int, demand: np.ndarray, slot_product: np.ndarray, slot_ptr: np.ndarray,
                        slot_input: np.ndarray, slot_qty: np.ndarray) -> np.ndarray:
     """Gross requirement per period r = d + Σ qty·r(owner), every alternative counted in full (an upper bound)."""
@@ -169,8 +199,12 @@ def run_stress(comp: CompiledDataset, params: RiskParams, chain: str | None = No
         return StressOutcome(pd.DataFrame(), "ok: no disruptions")
     # the LP needs TTR <= t_max to decide exposure: widen the cap to the longest TTR (recorded)
     t_max = max(params.t_max, max(ttrs))
+    # Units scaled per product and money normalised (PI multiplied back below): see scaled_for_lp.
+    # The whole-network LP per scenario (decompose=False) is used: on chains of bundled size it takes
+    # seconds and is the most robust path; the region decomposition is for 10^4-node chains.
+    net, money = scaled_for_lp(fb.net)
     try:
-        res = ttr_tts.stress_test(fb.net, disruptions, t_max=t_max)
+        res = ttr_tts.stress_test(net, disruptions, t_max=t_max, decompose=False)
     except Exception as exc:  # the LP module is a separate component: report its failure, keep the register
         return StressOutcome(pd.DataFrame(), f"failed: {type(exc).__name__}: {exc}",
                              {"n_disruptions": len(disruptions), "n_sites": S})
@@ -183,6 +217,7 @@ def run_stress(comp: CompiledDataset, params: RiskParams, chain: str | None = No
     out = pd.DataFrame({"kind": kinds, "id": ids})
     for col in ("pi", "rei", "tts", "ttr", "exposed", "tts_capped"):
         out[col] = t[col].to_numpy() if col in t.columns else np.nan
+    out["pi"] = out["pi"].to_numpy(dtype=np.float64) * money
     out["ttr"] = np.where(pd.isna(out["ttr"]), ttrs, out["ttr"]).astype(np.float64)
     meta = {"n_disruptions": len(disruptions), "n_sites": S, "n_products": fb.net.n_products,
             "period_days": params.period_days, "t_max": t_max,
