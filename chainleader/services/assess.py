@@ -13,7 +13,7 @@ from typing import Any
 from chainleader.analysis import RiskParams, RiskRegister, assess
 from chainleader.model.dataset import Dataset
 from chainleader.model.errors import ConfigError, NotFoundError
-from chainleader.services.datasets import load_dataset
+from chainleader.services.datasets import load_dataset, open_store
 from chainleader.store import db as store_db
 
 
@@ -25,17 +25,16 @@ class AssessmentResult:
 
 
 def _stored_dataset(db_url: str | None, name: str | None, number: int | None) -> Dataset:
-    engine = store_db.make_engine(db_url)
-    store_db.upgrade(engine)
-    if name is None:
-        names = [d.name for d in store_db.list_datasets(engine)]
-        if len(names) != 1:
-            raise NotFoundError(
-                "请用 --dataset 指定数据集，数据库中有：" + (", ".join(names) or "（空）")
-                + " / name the dataset with --dataset; the database holds: " + (", ".join(names) or "(none)")
-            )
-        name = names[0]
-    return store_db.load_version(engine, name, number)
+    with open_store(db_url) as engine:
+        if name is None:
+            names = [d.name for d in store_db.list_datasets(engine)]
+            if len(names) != 1:
+                raise NotFoundError(
+                    "请用 --dataset 指定数据集，数据库中有：" + (", ".join(names) or "（空）")
+                    + " / name the dataset with --dataset; the database holds: " + (", ".join(names) or "(none)")
+                )
+            name = names[0]
+        return store_db.load_version(engine, name, number)
 
 
 def assess_dataset(
@@ -64,7 +63,6 @@ def assess_dataset(
     register = assess(ds, chain=chain, region=region, params=params, with_lp=with_lp)
     run_id = None
     if ds.version_id is not None:
-        engine = store_db.make_engine(db_url)
         summary: dict[str, Any] = {
             "severity_counts": register.severity_counts(),
             "n_entries": len(register.entries),
@@ -72,5 +70,6 @@ def assess_dataset(
         }
         run_params: dict[str, Any] = {"chain": chain, "region": region, "with_lp": with_lp,
                                       **register.metadata["params"]}
-        run_id = store_db.record_run(engine, ds.version_id, "risk_register", run_params, summary)
+        with open_store(db_url) as engine:
+            run_id = store_db.record_run(engine, ds.version_id, "risk_register", run_params, summary)
     return AssessmentResult(register, ds, run_id)

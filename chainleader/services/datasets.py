@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+
+from sqlalchemy.engine import Engine
 
 from chainleader.model.dataset import Dataset
 from chainleader.model.errors import NotFoundError, ValidationError, ValidationReport
@@ -14,6 +17,17 @@ from chainleader.store import db as store_db
 from chainleader.store import io as store_io
 
 Progress = Callable[[str, int, int | None], None]
+
+
+@contextmanager
+def open_store(db_url: str | None) -> Iterator[Engine]:
+    """An engine on the database, migrated to the latest schema, disposed afterwards (no stray connections)."""
+    engine = store_db.make_engine(db_url)
+    try:
+        store_db.upgrade(engine)
+        yield engine
+    finally:
+        engine.dispose()
 
 
 @dataclass(frozen=True)
@@ -124,24 +138,22 @@ def import_into_store(
     report = src.validate(progress=progress)
     if not report.ok:
         raise ValidationError(report, str(path))
-    engine = store_db.make_engine(db_url)
-    store_db.upgrade(engine)
-    info = store_db.write_version(
-        engine,
-        src.name,
-        src.batches(),
-        content_hash=src.content_hash(),
-        source=str(path),
-        note=note,
-        progress=write_progress,
-    )
+    with open_store(db_url) as engine:
+        info = store_db.write_version(
+            engine,
+            src.name,
+            src.batches(),
+            content_hash=src.content_hash(),
+            source=str(path),
+            note=note,
+            progress=write_progress,
+        )
     return ImportResult(info, report, dict(src.encodings))
 
 
 def load_from_store(db_url: str | None, dataset: str, number: int | None = None) -> Dataset:
-    engine = store_db.make_engine(db_url)
-    store_db.upgrade(engine)
-    return store_db.load_version(engine, dataset, number)
+    with open_store(db_url) as engine:
+        return store_db.load_version(engine, dataset, number)
 
 
 def export_from_store(
@@ -155,10 +167,9 @@ def export_from_store(
 ) -> Path:
     from chainleader.store.io import export
 
-    engine = store_db.make_engine(db_url)
-    store_db.upgrade(engine)
-    batches = store_db.iter_version(engine, dataset, number)
-    return export.write_batches(batches, Path(path), fmt, headers=headers, name=dataset)  # type: ignore[arg-type]
+    with open_store(db_url) as engine:
+        batches = store_db.iter_version(engine, dataset, number)
+        return export.write_batches(batches, Path(path), fmt, headers=headers, name=dataset)  # type: ignore[arg-type]
 
 
 def write_template(path: str | Path, *, lang: str = "zh") -> Path:
@@ -169,9 +180,8 @@ def write_template(path: str | Path, *, lang: str = "zh") -> Path:
 
 def upgrade_database(db_url: str | None) -> str:
     """Migrate the database to the latest schema; returns the URL (password hidden)."""
-    engine = store_db.make_engine(db_url)
-    store_db.upgrade(engine)
-    return engine.url.render_as_string(hide_password=True)
+    with open_store(db_url) as engine:
+        return engine.url.render_as_string(hide_password=True)
 
 
 @dataclass(frozen=True)
@@ -185,10 +195,10 @@ class StoredVersion:
 
 
 def stored_versions(db_url: str | None) -> list[StoredVersion]:
-    engine = store_db.make_engine(db_url)
-    store_db.upgrade(engine)
     out = []
-    for d in store_db.list_datasets(engine):
-        for v in store_db.list_versions(engine, d.name):
-            out.append(StoredVersion(v.dataset, v.number, str(v.created_at), sum(v.counts.values()), v.source, v.note))
+    with open_store(db_url) as engine:
+        for d in store_db.list_datasets(engine):
+            for v in store_db.list_versions(engine, d.name):
+                out.append(StoredVersion(v.dataset, v.number, str(v.created_at), sum(v.counts.values()),
+                                         v.source, v.note))
     return out
