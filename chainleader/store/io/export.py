@@ -21,6 +21,7 @@ import contextlib
 import csv
 import json
 import os
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Literal, cast
@@ -132,23 +133,23 @@ def _table_of(name: str) -> Table:
 # --- sinks: one per output form --------------------------------------------------------------
 
 
-class _Sink:
+class _Sink(ABC):
     """Receives conformed batches table by table; ``commit`` makes the output appear at once."""
 
-    def begin(self, t: Table, sample: pd.DataFrame) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def begin(self, t: Table, sample: pd.DataFrame) -> None: ...
 
-    def write(self, t: Table, df: pd.DataFrame) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def write(self, t: Table, df: pd.DataFrame) -> None: ...
 
-    def end(self, t: Table) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def end(self, t: Table) -> None: ...
 
-    def commit(self) -> Path:
-        raise NotImplementedError
+    @abstractmethod
+    def commit(self) -> Path: ...
 
-    def abort(self) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def abort(self) -> None: ...
 
 
 def _partial(final: Path) -> Path:
