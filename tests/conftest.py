@@ -18,17 +18,17 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
+if str(Path(__file__).parent) not in sys.path:  # also when tests/ becomes a package
+    sys.path.insert(0, str(Path(__file__).parent))
+
+from pgserver import PgServer, PgServerError, start_server
+
 # Property tests are reproducible and never flaky on a loaded 2-core CI machine: fixed example
 # sequence (derandomize) and no per-example deadline. Individual tests may ask for more examples.
 settings.register_profile(
     "chainleader", deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "chainleader"))
-
-if str(Path(__file__).parent) not in sys.path:  # also when tests/ becomes a package
-    sys.path.insert(0, str(Path(__file__).parent))
-
-from pgserver import PgServer, PgServerError, start_server
 
 SKIP_PG_ENV = "CHAINLEADER_SKIP_PG"
 
