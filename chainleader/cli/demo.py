@@ -51,4 +51,10 @@ def print_demo(r: DemoResult) -> None:
         )
         print_register(reg.to_frame().head(15))
         console.print("完整清单 full register: chainleader assess --dataset " + s.name + " --out 风险清单.xlsx")
-        console.print("冲击情景 shock scenarios: chainleader scenarios · chainleader simulate auto-chip-shortage")
+    if r.simulation is not None:
+        sim = r.simulation
+        console.print(f"[bold]冲击情景 shock scenario[/bold]：{sim.scenario.title_zh} / {sim.scenario.title_en}")
+        comp = sim.comparison[sim.comparison["key"].isin(["lost_value_yi", "time_to_recover_days", "peak_loss"])]
+        print_frame(comp.drop(columns=["key"]), OutputFormat.table)
+        console.print(sim.explanation_zh)
+        console.print("更多情景 more scenarios: chainleader scenarios · chainleader simulate cobalt-cd-cut --runs 200")

@@ -12,6 +12,7 @@ from chainleader.analysis import RiskRegister
 from chainleader.model.dataset import Dataset
 from chainleader.services.assess import assess_dataset
 from chainleader.services.datasets import import_into_store, load_from_store
+from chainleader.services.simulate import SimulationReport, default_scenario, run_scenario
 from chainleader.services.summary import DatasetSummary, frame_records, summarise
 from chainleader.store import db as store_db
 
@@ -36,6 +37,7 @@ class DemoResult:
     summary: DatasetSummary
     extras: dict[str, Any] = field(default_factory=dict)
     register: RiskRegister | None = None
+    simulation: SimulationReport | None = None
 
     def as_dict(self) -> dict[str, Any]:
         s = self.summary
@@ -76,5 +78,16 @@ def run_demo(
         "run_id": assessment.run_id,
         "top": frame_records(assessment.register.to_frame().head(10)[
             ["point", "severity", "score", "explanation_zh", "explanation_en"]]),
+    }
+    scenario = default_scenario(dataset)
+    report = run_scenario(ds, scenario.path)
+    result.simulation = report
+    result.extras["simulation"] = {
+        "scenario": scenario.id,
+        "title_zh": report.scenario.title_zh,
+        "explanation_zh": report.explanation_zh,
+        "explanation_en": report.explanation_en,
+        "runs": {label: {k: run.summary()[k] for k in ("lost_value_yi", "time_to_recover_days", "peak_loss")}
+                 for label, run in report.results.items()},
     }
     return result

@@ -51,3 +51,6 @@ def test_demo_matches_golden(tmp_path: Path) -> None:
     top = {row["name_zh"]: row for row in got["import_dependence"]}
     assert any("钴" in k for k in top) and any("MCU" in k for k in top)
     assert sum(got["risk_register"]["severity_counts"].values()) > 0
+    # The default shock scenario runs with and without its backup plan; the plan never loses more here.
+    runs = got["simulation"]["runs"]
+    assert runs["with_plan"]["lost_value_yi"] <= runs["no_plan"]["lost_value_yi"]
