@@ -11,6 +11,8 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
+from chainleader.services.jsonready import frame_records, json_ready
+
 
 def _width() -> int | None:
     # Pipes and CI logs get a wide table instead of rich's 80-column default.
@@ -27,22 +29,6 @@ class OutputFormat(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
-
-
-def _jsonable(value: Any) -> Any:
-    if value is None:
-        return None
-    if isinstance(value, float) and pd.isna(value):
-        return None
-    if value is pd.NA:
-        return None
-    if hasattr(value, "item"):
-        return value.item()
-    return value
-
-
-def frame_records(df: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{str(k): _jsonable(v) for k, v in row.items()} for row in df.to_dict(orient="records")]
 
 
 def print_frame(df: pd.DataFrame, fmt: OutputFormat, title: str = "", *, floatfmt: str = "{:,.4g}") -> None:
@@ -71,7 +57,7 @@ def print_frame(df: pd.DataFrame, fmt: OutputFormat, title: str = "", *, floatfm
 
 
 def print_json(obj: Any) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2, default=_jsonable) + "\n")
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2, default=json_ready) + "\n")
 
 
 SEVERITY_ZH = {"red": "红", "yellow": "黄", "blue": "蓝"}

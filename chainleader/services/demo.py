@@ -12,8 +12,9 @@ from chainleader.analysis import RiskRegister
 from chainleader.model.dataset import Dataset
 from chainleader.services.assess import assess_dataset
 from chainleader.services.datasets import import_into_store, load_from_store
+from chainleader.services.jsonready import frame_records
 from chainleader.services.simulate import SimulationReport, default_scenario, run_scenario
-from chainleader.services.summary import DatasetSummary, frame_records, summarise
+from chainleader.services.summary import DatasetSummary, summarise
 from chainleader.store import db as store_db
 
 

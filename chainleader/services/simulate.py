@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +34,7 @@ from chainleader.analysis.simulation.montecarlo import Engine, MonteCarloResult,
 from chainleader.model.dataset import Dataset
 from chainleader.model.errors import NotFoundError
 from chainleader.services.datasets import load_dataset
+from chainleader.services.jsonready import frame_records, json_ready
 
 Progress = Callable[[str, int, int | None], None]
 DEFAULTS = {"nev-jjj": "auto-chip-shortage", "ic-yrd": "advanced-equipment-controls"}
@@ -86,8 +86,8 @@ class SimulationReport:
         if self.monte_carlo is not None:
             mc = self.monte_carlo
             out["monte_carlo"] = {"runs": mc.runs, "seed": mc.seed, "workers": mc.workers, "engine": mc.engine,
-                                  "uncertain": list(mc.params), "percentiles": _records(mc.percentiles())}
-        return _jsonable(out)
+                                  "uncertain": list(mc.params), "percentiles": frame_records(mc.percentiles())}
+        return json_ready(out)
 
 
 def _scenarios_root() -> Path:
@@ -282,20 +282,3 @@ def write_chart(report: SimulationReport, path: Path) -> Path:
     return path
 
 
-def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
-    return [_jsonable(r) for r in df.to_dict("records")]
-
-
-def _jsonable(x: Any) -> Any:
-    if isinstance(x, dict):
-        return {str(k): _jsonable(v) for k, v in x.items()}
-    if isinstance(x, list | tuple):
-        return [_jsonable(v) for v in x]
-    if isinstance(x, np.integer):
-        return int(x)
-    if isinstance(x, np.floating | float):
-        v = float(x)
-        return None if math.isnan(v) or math.isinf(v) else v
-    if isinstance(x, np.bool_):
-        return bool(x)
-    return x

@@ -130,19 +130,3 @@ def top_import_dependence(ds: Dataset, n: int = 10) -> pd.DataFrame:
             "year": t["year"].to_numpy(),
         }
     )
-
-
-def frame_records(df: pd.DataFrame) -> list[dict[str, object]]:
-    """JSON-ready records: NaN/NA -> None, numpy scalars -> Python."""
-    out = []
-    for row in df.to_dict(orient="records"):
-        rec: dict[str, object] = {}
-        for k, v in row.items():
-            if v is None or v is pd.NA or (isinstance(v, float) and pd.isna(v)):
-                rec[str(k)] = None
-            elif hasattr(v, "item"):
-                rec[str(k)] = v.item()
-            else:
-                rec[str(k)] = v
-        out.append(rec)
-    return out
