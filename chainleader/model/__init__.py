@@ -2,11 +2,15 @@
 
 from chainleader.model.dataset import Dataset, conform, empty_frame, split_list, upstream_closure
 from chainleader.model.errors import (
+    AuthError,
     ChainleaderError,
     ConfigError,
+    LimitError,
     NotFoundError,
+    PermissionDenied,
     Problem,
     StoreError,
+    ThrottledError,
     ValidationError,
     ValidationReport,
 )
@@ -15,14 +19,18 @@ from chainleader.model.schema import TABLE_NAMES, TABLES, Column, Table, table
 __all__ = [
     "TABLES",
     "TABLE_NAMES",
+    "AuthError",
     "ChainleaderError",
     "Column",
     "ConfigError",
     "Dataset",
+    "LimitError",
     "NotFoundError",
+    "PermissionDenied",
     "Problem",
     "StoreError",
     "Table",
+    "ThrottledError",
     "ValidationError",
     "ValidationReport",
     "conform",

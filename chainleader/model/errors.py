@@ -28,6 +28,31 @@ class StoreError(ChainleaderError):
     """The database could not be reached or is not at the expected schema."""
 
 
+class AuthError(ChainleaderError):
+    """Not signed in, or the credentials (password, session, token) are wrong or expired (HTTP 401)."""
+
+
+class PermissionDenied(ChainleaderError):
+    """The signed-in user's role, regions or grants do not allow this (HTTP 403)."""
+
+
+class ThrottledError(ChainleaderError):
+    """Too many attempts (e.g. failed logins); ``retry_after`` seconds until the next one is accepted (HTTP 429)."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class LimitError(ChainleaderError):
+    """A request exceeds a stated budget (body size, page size, simulation size); the message names the limit (HTTP 413/422)."""
+
+    def __init__(self, message: str, limit: str = "", status: int = 422) -> None:
+        super().__init__(message)
+        self.limit = limit
+        self.status = status
+
+
 @dataclass(frozen=True)
 class Problem:
     """One located problem found while validating input.
