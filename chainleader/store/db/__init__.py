@@ -8,8 +8,12 @@ Typical use::
     db.upgrade(engine)                 # alembic upgrade head (no-op when current)
     info = db.write_version(engine, "demo", batches, content_hash=h, source="demo.xlsx")
     ds = db.load_version(engine, "demo")            # latest version as a Dataset
+
+``db.accounts`` persists users, sessions, API tokens, login attempts, grants and the append-only
+audit log (plain functions on a Connection, used by ``chainleader.services.accounts``).
 """
 
+from chainleader.store.db import accounts
 from chainleader.store.db.engine import default_url, make_engine
 from chainleader.store.db.migrate import current_revision, head_revision, upgrade
 from chainleader.store.db.read import iter_version, load_version
@@ -26,6 +30,7 @@ from chainleader.store.db.versions import (
 __all__ = [
     "DatasetInfo",
     "VersionInfo",
+    "accounts",
     "current_revision",
     "default_url",
     "get_version",

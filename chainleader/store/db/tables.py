@@ -110,3 +110,97 @@ def _data_table(t: Table) -> sa.Table:
 
 
 DATA_TABLES: dict[str, sa.Table] = {t.name: _data_table(t) for t in TABLES}
+
+
+# --- accounts (docs/web.md): users, sessions, API tokens, login attempts, grants, audit log -----------
+# Written by chainleader.store.db.accounts; tokens and session ids are stored only as SHA-256 hex
+# digests, passwords only as argon2id hashes. audit_log is append-only: migration 0002 installs
+# triggers that refuse UPDATE and DELETE on both backends.
+
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+    sa.Column("username", sa.Text(), nullable=False, unique=True),
+    sa.Column("display_name", sa.Text(), nullable=False, default=""),
+    sa.Column("password_hash", sa.Text(), nullable=False),
+    sa.Column("role", sa.Text(), nullable=False),
+    sa.Column("regions", sa.JSON(), nullable=False),  # list of 6-digit province codes
+    sa.Column("chains", sa.JSON(), nullable=False),  # list of "<dataset>/<chain>" or "*"
+    sa.Column("enterprise", sa.Text(), nullable=True),
+    sa.Column("active", sa.Boolean(), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+sessions = sa.Table(
+    "sessions",
+    metadata,
+    sa.Column("token_hash", sa.Text(), primary_key=True),
+    sa.Column("user_id", sa.Integer(), sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("csrf_token", sa.Text(), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("last_seen", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("ip", sa.Text(), nullable=True),
+)
+
+api_tokens = sa.Table(
+    "api_tokens",
+    metadata,
+    sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+    sa.Column("user_id", sa.Integer(), sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("name", sa.Text(), nullable=False),
+    sa.Column("token_hash", sa.Text(), nullable=False, unique=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("last_used", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+)
+
+login_attempts = sa.Table(
+    "login_attempts",
+    metadata,
+    sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+    sa.Column("username", sa.Text(), nullable=False, index=True),
+    sa.Column("ip", sa.Text(), nullable=True, index=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False, index=True),
+    sa.Column("ok", sa.Boolean(), nullable=False),
+)
+
+grants = sa.Table(
+    "grants",
+    metadata,
+    sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+    sa.Column("grantor_region", sa.Text(), nullable=False),
+    sa.Column("grantee_region", sa.Text(), nullable=False),
+    sa.Column("dataset", sa.Text(), nullable=False),
+    sa.Column("tables", sa.JSON(), nullable=False),
+    sa.Column("fields", sa.JSON(), nullable=True),  # null: every field of the tables
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("created_by", sa.Text(), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("note", sa.Text(), nullable=False, default=""),
+)
+
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("actor", sa.Text(), nullable=True),
+    sa.Column("action", sa.Text(), nullable=False, index=True),
+    sa.Column("target", sa.Text(), nullable=False),
+    sa.Column("outcome", sa.Text(), nullable=False),
+    sa.Column("ip", sa.Text(), nullable=True),
+    sa.Column("before", sa.JSON(), nullable=True),
+    sa.Column("after", sa.JSON(), nullable=True),
+)
+
+settings = sa.Table(
+    "settings",
+    metadata,
+    sa.Column("key", sa.Text(), primary_key=True),
+    sa.Column("value", sa.Text(), nullable=False),
+)
+
+ACCOUNT_TABLES = (users, sessions, api_tokens, login_attempts, grants, audit_log, settings)

@@ -21,13 +21,14 @@ def test_migrated_schema_matches_metadata(db_url: str) -> None:
     try:
         assert current_revision(engine) is None
         upgrade(engine)
-        assert current_revision(engine) == head_revision() == "0001"
+        assert current_revision(engine) == head_revision() == "0002"
         with engine.connect() as conn:
             ctx = MigrationContext.configure(conn, opts={"compare_type": True, "compare_server_default": True})
             assert compare_metadata(ctx, metadata) == []
         names = set(sa.inspect(engine).get_table_names())
         assert {f"d_{t}" for t in TABLE_NAMES} <= names
         assert {"datasets", "dataset_versions", "analysis_runs", "alembic_version"} <= names
+        assert {"users", "sessions", "api_tokens", "login_attempts", "grants", "audit_log", "settings"} <= names
     finally:
         engine.dispose()
 
@@ -56,7 +57,7 @@ def test_upgrade_twice_is_a_no_op(db_url: str) -> None:
         upgrade(engine)
         assert sorted(sa.inspect(engine).get_table_names()) == tables_before
         with engine.connect() as conn:
-            assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalars().all() == ["0001"]
+            assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalars().all() == ["0002"]
         assert list_datasets(engine) == []
     finally:
         engine.dispose()
@@ -81,10 +82,10 @@ def test_autogenerate_finds_nothing_to_migrate(tmp_path: Path, monkeypatch: pyte
     shutil.copytree(migrate.MIGRATIONS_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(migrate, "MIGRATIONS_DIR", copy)
     assert migrate.main(["revision", "no changes"]) == 0
-    new = [p for p in (copy / "versions").glob("*.py") if not p.name.startswith("0001_")]
+    new = [p for p in (copy / "versions").glob("*.py") if not p.name.startswith(("0001_", "0002_"))]
     assert len(new) == 1
     text = new[0].read_text()
-    assert "down_revision: str | None = '0001'" in text
+    assert "down_revision: str | None = '0002'" in text
     body = text.split("def upgrade() -> None:")[1].split("def downgrade")[0]
     assert "pass" in body and "op." not in body  # autogenerate found no difference
     assert sorted(p.name for p in shipped.glob("*.py")) == shipped_before  # only the copy was written
