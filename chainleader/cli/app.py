@@ -277,6 +277,15 @@ def demo_cmd(
         print_json(result.as_dict())
 
 
+def _register_commands() -> None:
+    from chainleader.cli import report
+
+    report.register(app)
+
+
+_register_commands()
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: clean bilingual errors, exit 1, no traceback unless --debug."""
     args = list(sys.argv[1:] if argv is None else argv)
