@@ -125,7 +125,7 @@ def top_import_dependence(ds: Dataset, n: int = 10) -> pd.DataFrame:
             "name_zh": t["name_zh"].to_numpy(),
             "gross_dependence": t["gross"].round(3).to_numpy(),
             "net_dependence": t["net"].round(3).to_numpy(),
-            "top_source": [country_names(c)[0] if c else "-" for c in t["top_source"]],
+            "top_source": [country_names(c)[0] if isinstance(c, str) and c else "-" for c in t["top_source"]],
             "top_source_share": t["top_source_share"].round(3).to_numpy(),
             "year": t["year"].to_numpy(),
         }

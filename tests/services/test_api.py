@@ -44,3 +44,17 @@ def test_assessment_of_a_stored_version_is_recorded(tmp_path: Path) -> None:
     assert [r["kind"] for r in runs] == ["risk_register"]
     assert runs[0]["summary"]["severity_counts"] == result.register.severity_counts()
     assert runs[0]["params"]["with_lp"] is False
+
+
+def test_top_import_dependence_without_a_source_country() -> None:
+    """Trade rows with no partner give no main source country: shown as '-', not a crash."""
+    import pandas as pd
+
+    from chainleader.services.summary import top_import_dependence
+
+    ds = cl.load_dataset("nev-jjj")
+    trade = ds.trade.copy()
+    trade["partner"] = pd.Series([None] * len(trade), dtype=trade["partner"].dtype)
+    top = top_import_dependence(ds.with_tables(trade=trade), n=5)
+    assert len(top) == 5
+    assert set(top["top_source"]) == {"-"}
