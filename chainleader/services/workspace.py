@@ -353,6 +353,8 @@ class Workspace:
             raise ConfigError(f"情景 {s.id} 属于数据集 {s.dataset}，不能在 {dataset} 上运行 / scenario {s.id} is for "
                               f"dataset {s.dataset}, not {dataset}")
         ds = self._dataset(dataset)
+        if scenario_yaml is not None:  # the bundled library is published to every user of the deployment
+            self._check_named_enterprises(p, dataset, s)
         simview.check_budget(s, ds, runs, max_sites=self.max_sites)
         meta = {"dataset": dataset, "version": ds.version, "scenario": s.id, "title_zh": s.title_zh,
                 "title_en": s.title_en, "runs": runs, "horizon_days": s.horizon_days}
@@ -364,6 +366,22 @@ class Workspace:
         run = self.run_manager.submit(p.user_id, p.username, meta, work)
         self.accounts.audit(p.username, "run_scenario", f"{dataset}/{s.id}", after={"run": run.id, "runs": runs})
         return {"id": run.id, "status": run.status}
+
+    def _check_named_enterprises(self, p: Principal, dataset: str, s: Any) -> None:
+        """A scenario may name only enterprises the user can see: otherwise its results would disclose a hidden
+        firm's weight in the chain. An unseen id is refused exactly like an unknown one (existence doesn't leak)."""
+        named = [e for shock in s.shocks for e in getattr(shock, "enterprises", ())]
+        if s.backup_plan is not None:
+            named += list(getattr(s.backup_plan, "enterprises", ()))
+        if not named:
+            return
+        scope = self._scope(p, dataset)
+        for eid in named:
+            if eid not in scope.identified:
+                self.accounts.audit(p.username, "run_scenario", f"{dataset}/{s.id}", outcome="denied",
+                                    after={"enterprise": "hidden or unknown"})
+                raise NotFoundError(f"情景中的企业 {eid!r} 不存在或您无权访问；请改用您可见的企业编号 / enterprise {eid!r} "
+                                    f"named in the scenario is unknown or not visible to you; use an enterprise you can see")
 
     def run(self, p: Principal, run_id: str) -> dict[str, Any]:
         r = self.run_manager.get(run_id)

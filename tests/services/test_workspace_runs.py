@@ -152,3 +152,23 @@ def test_new_version_replaces_cached_assessment(ws: Workspace) -> None:
     assert ov["dataset"]["version"] == 2 and ov["dataset"]["title_zh"].endswith("第二版）")
     assert {k[1] for k in ws._assessed if k[0] == DS} == {2}  # version 1 left the cache
     assert [v["number"] for v in ws.versions(HEBEI, DS)] == [2, 1]
+
+
+def _failure_yaml(eid: str) -> str:
+    return ("id: firm-fire\ndataset: nev-jjj\nhorizon_days: 60\nshocks:\n"
+            f"  - {{type: enterprise_failure, enterprises: [{eid}], start_day: 5, end_day: 20}}\n")
+
+
+def test_custom_scenario_may_name_only_visible_enterprises(ws: Workspace) -> None:
+    """A custom scenario naming another region's firm is refused exactly like an unknown firm (no existence leak)."""
+    ds = ws._dataset(DS)
+    ent = ds.enterprises
+    beijing = str(ent.loc[ent["region"].astype(str).str.startswith("11"), "id"].iloc[0])
+    hebei = str(ent.loc[ent["region"].astype(str).str.startswith("13"), "id"].iloc[0])
+    with pytest.raises(NotFoundError) as hidden:
+        ws.start_run(HEBEI, DS, scenario_yaml=_failure_yaml(beijing))
+    with pytest.raises(NotFoundError) as unknown:
+        ws.start_run(HEBEI, DS, scenario_yaml=_failure_yaml("E9999999"))
+    assert str(hidden.value).replace(beijing, "ID") == str(unknown.value).replace("E9999999", "ID")
+    assert ws.start_run(HEBEI, DS, scenario_yaml=_failure_yaml(hebei))["status"] in {"queued", "running", "done"}
+    assert ws.start_run(ADMIN, DS, scenario_yaml=_failure_yaml(beijing))["status"] in {"queued", "running", "done"}
