@@ -278,9 +278,10 @@ def demo_cmd(
 
 
 def _register_commands() -> None:
-    from chainleader.cli import report
+    from chainleader.cli import report, serve
 
     report.register(app)
+    serve.register(app)
 
 
 _register_commands()
