@@ -238,6 +238,12 @@ class Accounts:
         self._hasher = hasher or PasswordHasher()
         self._dummy_hash: str | None = None
         self._secret: str | None = None
+        # called after every grant change (the workspace drops its cached grants, so a revoke acts at once)
+        self.on_grants_changed: list[Callable[[], None]] = []
+
+    def _grants_changed(self) -> None:
+        for listener in self.on_grants_changed:
+            listener()
 
     def __repr__(self) -> str:
         return f"Accounts({self.engine.url.render_as_string(hide_password=True)!r})"
@@ -610,6 +616,7 @@ class Accounts:
             row = store.get_grant(conn, gid)
             assert row is not None
             self._audit(conn, actor, "grant.create", f"grant:{gid}", after=_grant_dict(row))
+        self._grants_changed()
         return _grant(row)
 
     def revoke_grant(self, actor: Principal, grant_id: int) -> None:
@@ -618,13 +625,16 @@ class Accounts:
             row = store.get_grant(conn, grant_id)
             if row is None:
                 raise NotFoundError(_msg(f"授权 id={grant_id} 不存在。", f"grant id={grant_id} does not exist."))
-            if self._may_grant(actor, str(row["grantor_region"])):
+            granted = self._may_grant(actor, str(row["grantor_region"]))
+            if granted:
                 store.revoke_grant(conn, grant_id, self._now())
                 after = store.get_grant(conn, grant_id)
                 assert after is not None
                 self._audit(conn, actor, "grant.revoke", f"grant:{grant_id}", before=_grant_dict(row),
                             after=_grant_dict(after))
-                return
+        if granted:
+            self._grants_changed()
+            return
         raise self._denied(actor, "grant.revoke", f"grant:{grant_id}",
                            f"只有系统管理员或 {row['grantor_region']} 的链长办可以撤销该授权。",
                            f"only administrators or the chain-leader office of {row['grantor_region']} may "

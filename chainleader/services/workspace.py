@@ -71,6 +71,7 @@ class Workspace:
         store_db.upgrade(self.engine)
         self.db_url = self.engine.url.render_as_string(hide_password=False)
         self.accounts = Accounts(self.engine)
+        self.accounts.on_grants_changed.append(self.invalidate_grants)
         self.with_lp, self.max_sites = with_lp, max_sites
         self.run_manager = RunManager(max_workers)
         self.scope_cache_size, self.grants_ttl, self.versions_ttl = scope_cache_size, grants_ttl, versions_ttl

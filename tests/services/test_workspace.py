@@ -265,9 +265,9 @@ def test_node_detail_rows_and_hidden_note(ws: Workspace, sites: pd.DataFrame) ->
 
 
 def test_grants_open_beijing_data_then_revoke(ws: Workspace) -> None:
+    """Grant changes act on the next request: Accounts tells the workspace to drop its cached grants."""
     firms = beijing_firms(ws)
     grant = ws.accounts.create_grant(ADMIN, "110000", "130000", DS)
-    ws.invalidate_grants()
     try:
         ids = {e["id"] for e in ws.node_detail(HEBEI, DS, CHAIN, "P_BEV_CAR")["enterprises"]}
         assert {"E0001", "E0002", "E0003"} <= ids
@@ -275,11 +275,9 @@ def test_grants_open_beijing_data_then_revoke(ws: Workspace) -> None:
         assert e1["uscc"] == firms.set_index("id").loc["E0001", "uscc"] and e1["capacities"]
     finally:
         ws.accounts.revoke_grant(ADMIN, grant.id)
-        ws.invalidate_grants()
     assert "E0001" not in {e["id"] for e in ws.node_detail(HEBEI, DS, CHAIN, "P_BEV_CAR")["enterprises"]}
     # field-level: only the identity table and the employees field beyond the always-visible ones
     grant = ws.accounts.create_grant(ADMIN, "110000", "130000", DS, tables=["enterprises"], fields=["employees"])
-    ws.invalidate_grants()
     try:
         e1 = ws.enterprise(HEBEI, DS, "E0001")
         assert e1["name_zh"] == firms.set_index("id").loc["E0001", "name_zh"]
@@ -288,7 +286,6 @@ def test_grants_open_beijing_data_then_revoke(ws: Workspace) -> None:
         assert "E0001" not in {e["id"] for e in ws.node_detail(HEBEI, DS, CHAIN, "P_BEV_CAR")["enterprises"]}
     finally:
         ws.accounts.revoke_grant(ADMIN, grant.id)
-        ws.invalidate_grants()
     with pytest.raises(NotFoundError):
         ws.enterprise(HEBEI, DS, "E0001")
 
