@@ -169,7 +169,7 @@ def test_admin_pages_for_the_admin(client, signin):
     assert_no_inline_code(r.text)
 
 
-def test_admin_forms_create_and_change_users_and_grants(client, signin):
+def test_admin_forms_create_and_change_users_and_grants(client, signin, workspace):
     signin("admin")
     csrf = parse(client.get("/admin", headers=HTML).text).meta["csrf-token"]
     form = {"csrf_token": csrf, "username": "pages-new-user", "password": "pages-password-1", "role": "analyst",
@@ -182,14 +182,13 @@ def test_admin_forms_create_and_change_users_and_grants(client, signin):
     assert "pages-new-user" in html and "已保存" in html
     r = client.post("/admin/users", data=form)  # the same name again: shown on the page, nothing created
     assert r.status_code == 422 and "已存在" in r.text
-    users = client.get("/api/v1/admin/users?page_size=200").json()["items"]
+    users, _ = workspace.accounts.list_users(1, 200)
     uid = next(u["id"] for u in users if u["username"] == "pages-new-user")
     r = client.post(f"/admin/users/{uid}", data={"csrf_token": csrf, "role": "office", "display_name": "页面测试",
                                                  "regions": "130000, 120000", "chains": "*", "active": "1"},
                     follow_redirects=False)
     assert r.status_code == 303
-    users = client.get("/api/v1/admin/users?page_size=200").json()["items"]
-    changed = next(u for u in users if u["id"] == uid)
+    changed = workspace.accounts.get_user(uid)
     assert changed["role"] == "office" and changed["regions"] == ["120000", "130000"]
 
     r = client.post("/admin/grants", data={"csrf_token": csrf, "grantor_region": "110000",

@@ -263,6 +263,7 @@
       { label: t("col.enterprise") }, { label: t("col.province") }, { label: t("col.capacity"), num: true },
       { label: t("col.output"), num: true }, { label: t("col.grade") }, { label: t("col.ramp"), num: true }], entRows)
       : el("p", { cls: "muted" }, [t("node.none")]);
+    entBody.classList.add("ents");
     var entWrap = el("div", null, [entBody]);
     if (d.hidden && (d.hidden.note_zh || d.hidden.note_en)) entWrap.appendChild(el("p", { cls: "muted small" }, [CL.pick(d.hidden, "note")]));
     body.push(section(t("node.enterprises") + (p.unit ? " (" + p.unit + ")" : ""), entWrap));
@@ -290,6 +291,7 @@
         return [c.rank, CL.pick(c, "name"), c.province ? (cfg.province_names || {})[c.province] || c.province : countryName(c.country),
                 t("std." + c.standard), c.grade === null || c.grade === undefined ? "–" : c.grade, fmt(c.headroom), c.ramp_up_days === null || c.ramp_up_days === undefined ? "–" : fmt(c.ramp_up_days, 0)];
       })) : el("p", { cls: "muted" }, [t("node.none")]);
+    candBody.classList.add("cands");
     body.push(section(t("node.backups"), candBody));
     // inputs / used in
     function refs(list) {
