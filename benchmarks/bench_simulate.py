@@ -6,9 +6,14 @@ Python loop over slots, alternatives and links for the same core step (receipts,
 proportional shipping, fill ratios; no extra/backup channel), timed per step on a smaller dataset, against the
 full vectorised engine on the same dataset and scenario.
 
+The engine is the numba one (default) or the numpy reference (``--engine numpy``); ``--compare-numpy`` also
+runs the numpy reference on the large scenario (ratio and largest relative difference of the outputs). The first
+call of the numba engine compiles its kernels (or loads them from numba's on-disk cache) and is timed apart, on a
+tiny network, before anything else; point NUMBA_CACHE_DIR at an empty folder to time a cold compile.
+
 Usage:
     .venv/bin/python benchmarks/bench_simulate.py --firms 1000000 --products 20000
-    .venv/bin/python benchmarks/bench_simulate.py --firms 100000 --products 2000 --repeat 3 --skip-mc
+    .venv/bin/python benchmarks/bench_simulate.py --firms 100000 --products 2000 --repeat 3 --skip-mc --compare-numpy
 
 Setup (generation, compilation, network build) is timed and printed but not part of the simulation figure.
 """
@@ -27,8 +32,9 @@ from pathlib import Path
 import numpy as np
 
 from chainleader.analysis.compiled import compile_dataset
-from chainleader.analysis.simulation import SimNetwork, build_network, parse_scenario, resolve, simulate
+from chainleader.analysis.simulation import SimNetwork, build_network, parse_scenario, resolve
 from chainleader.analysis.simulation.montecarlo import run_monte_carlo
+from chainleader.analysis.simulation.propagate import simulate as simulate_engine
 from chainleader.analysis.simulation.shocks import ShockPlan
 
 
@@ -133,11 +139,27 @@ def main() -> None:
     ap.add_argument("--mc-workers", type=int, default=2)
     ap.add_argument("--skip-large", action="store_true")
     ap.add_argument("--skip-mc", action="store_true")
+    ap.add_argument("--engine", choices=["numba", "numpy"], default="numba")
+    ap.add_argument("--compare-numpy", action="store_true")
     args = ap.parse_args()
+    import numba
+
     print(f"machine: {platform.machine()} {platform.processor() or ''} {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}, numpy {np.__version__}")
+          f"Python {platform.python_version()}, numpy {np.__version__}, numba {numba.__version__} "
+          f"({numba.config.NUMBA_NUM_THREADS} threads); engine {args.engine}")
 
     from chainleader.generators import generate_dataset
+
+    if args.engine == "numba":
+        tiny = build_network(generate_dataset(200, 8, seed=args.seed))
+        tplan = resolve(tiny, parse_scenario(scenario_text(tiny, 90, 1)))
+        t0 = time.perf_counter()
+        simulate_engine(tiny, tplan, engine="numba")
+        first = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        simulate_engine(tiny, tplan, engine="numba")
+        print(f"RESULT numba first call (compile, or load from cache) {first:.2f} s; second call "
+              f"{time.perf_counter() - t0:.3f} s")
 
     if not args.skip_large:
         t0 = time.perf_counter()
@@ -159,18 +181,24 @@ def main() -> None:
               f"peak RSS {rss_mib():.0f} MiB")
         for step in (1, 7):
             plan = resolve(net, parse_scenario(scenario_text(net, args.days, step)))
-            med, res = timed(lambda plan=plan: simulate(net, plan), args.repeat)
+            med, res = timed(lambda plan=plan: simulate_engine(net, plan, engine=args.engine), args.repeat)
             r = res  # type: ignore[assignment]
-            print(f"RESULT simulate {args.days} days, step {step} d ({plan.n_steps} steps): median {med:.1f} s "
-                  f"over {args.repeat} run(s); {1000 * med / plan.n_steps:.0f} ms/step; shocked sites "
+            print(f"RESULT simulate {args.days} days, step {step} d ({plan.n_steps} steps): median {med:.2f} s "
+                  f"over {args.repeat} run(s); {1000 * med / plan.n_steps:.1f} ms/step; shocked sites "
                   f"{len(plan.shocked_sites)}; lost {r.lost_value() / 1e8:.1f} x 1e8 CNY; peak RSS {rss_mib():.0f} MiB")
+            if args.compare_numpy and args.engine == "numba":
+                ref_t, ref = timed(lambda plan=plan: simulate_engine(net, plan, engine="numpy"), 1)
+                a, b = r.out, ref.out  # type: ignore[attr-defined]
+                rel = float(np.max(np.abs(a - b) / np.maximum(np.maximum(np.abs(a), np.abs(b)), 1e-300)))
+                print(f"RESULT   numpy reference engine, same plan: {ref_t:.2f} s -> numba {ref_t / med:.1f}x faster; "
+                      f"largest relative difference of the output series {rel:.1e}")
         del net
         gc.collect()
 
     small = generate_dataset(args.baseline_firms, max(6, args.baseline_firms // 50), seed=args.seed)
     snet = build_network(small)
     splan = resolve(snet, parse_scenario(scenario_text(snet, 90, 1)))
-    ours, _ = timed(lambda: simulate(snet, splan), 3)
+    ours, _ = timed(lambda: simulate_engine(snet, splan, engine=args.engine), 3)
     base = naive_steps(snet, splan, args.baseline_steps)
     per = ours / splan.n_steps
     print(f"RESULT baseline at {args.baseline_firms} firms ({snet.n_sites} sites, {snet.op.nnz} operator entries): "

@@ -79,10 +79,21 @@ def test_run_with_plan_writes_tables_chart_and_summary(tmp_path: Path) -> None:
     summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
     assert summary["runs"][NO_PLAN]["lost_value"] == pytest.approx(rep.results[NO_PLAN].lost_value())
     assert summary["monte_carlo"]["runs"] == 4
+    for run in (NO_PLAN, WITH_PLAN):  # three loss measures, the shortfall never negative
+        got = summary["runs"][run]
+        assert got["output_shortfall_value"] >= 0.0 and "output_loss_value" not in got
+        assert got["output_shortfall_value"] == pytest.approx(rep.results[run].output_shortfall_value())
+        assert got["net_output_change_value"] == pytest.approx(rep.results[run].net_output_change_value())
+        assert got["final_demand_lost_value"] == pytest.approx(rep.results[run].final_loss_value())
+    products = pd.read_csv(tmp_path / "out" / "products.csv")
+    assert {"output_shortfall_value", "net_output_change_value", "final_demand_lost_value"} <= set(products.columns)
+    assert (products["output_shortfall_value"] >= 0).all()
     series = pd.read_parquet(tmp_path / "out" / "series.parquet")
     assert set(series["run"]) == {NO_PLAN, WITH_PLAN} and (tmp_path / "out" / "chart.png").stat().st_size > 1000
     cmp = rep.comparison.set_index("key")
     assert cmp.loc["lost_value_yi", WITH_PLAN] <= cmp.loc["lost_value_yi", NO_PLAN] + 1e-12
+    assert cmp.loc["output_shortfall_value", "metric"].startswith("各环节减产合计")
+    assert "net output change" in cmp.loc["net_output_change_value", "metric"]
 
 
 def test_bundled_default_scenario_runs_by_name() -> None:

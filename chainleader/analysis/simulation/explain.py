@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import pandas as pd
+
 from chainleader.analysis.simulation.montecarlo import MonteCarloResult
 from chainleader.analysis.simulation.results import YI, SimulationResult
 
@@ -28,12 +30,21 @@ def explain(result: SimulationResult, *, with_plan: SimulationResult | None = No
     pf = result.product_frame()
     hit = pf[pf["onset_day"].notna() & (pf["peak_reduction"] > result.meta["params"]["recovery_tolerance"])]
     inter = hit[~hit["final"]].head(top)
-    finals = hit[hit["final"]].sort_values(["shortage_value", "lost_output_value"], ascending=False).head(1)
+    mids = hit[~hit["final"]]
+    if len(mids) > len(inter):  # also the furthest tier the shock reaches (latest onset), e.g. battery cells
+        last = mids.sort_values(["onset_day", "output_shortfall_value"], ascending=[False, False]).head(1)
+        if not last.index.isin(inter.index).all():
+            inter = pd.concat([inter, last])
+    finals = hit[hit["final"]].sort_values(["final_demand_lost_value", "output_shortfall_value"], ascending=False).head(1)
     zh_parts, en_parts = [], []
     for _, row in inter.iterrows():
-        zh_parts.append(f"{row['name_zh']} 第 {int(row['onset_day'])} 天起减产（最大 {_pct(row['peak_reduction'])}）")
+        rec = row["recovered_day"]
+        back_zh = f"，第 {int(rec)} 天恢复" if pd.notna(rec) else ""
+        back_en = f", back by day {int(rec)}" if pd.notna(rec) else ""
+        zh_parts.append(f"{row['name_zh']} 第 {int(row['onset_day'])} 天起减产（最大 {_pct(row['peak_reduction'])}"
+                        f"{back_zh}）")
         en_parts.append(f"{row['name_en']} falls from day {int(row['onset_day'])} (by up to "
-                        f"{_pct(row['peak_reduction'])})")
+                        f"{_pct(row['peak_reduction'])}{back_en})")
     for _, row in finals.iterrows():
         zh_parts.append(f"{row['name_zh']} 第 {int(row['onset_day'])} 天起减产 {_pct(row['peak_reduction'])}")
         en_parts.append(f"{row['name_en']} falls by {_pct(row['peak_reduction'])} from day {int(row['onset_day'])}")
@@ -61,6 +72,27 @@ def explain(result: SimulationResult, *, with_plan: SimulationResult | None = No
         if pen > 0:
             zh += f"（含降准备份质量损失 {pen / YI:.2f} 亿元）"
             en += f" (including {pen / YI:.2f} × 100 million CNY of reduced-standard quality loss)"
+        if len(inter):  # the furthest tier reached, with and without the plan
+            last_row = inter.iloc[-1]
+            pf1 = with_plan.product_frame().set_index("product")
+            if last_row["product"] in pf1.index:
+                r1 = pf1.loc[last_row["product"]]
+                if pd.notna(r1["onset_day"]) and r1["peak_reduction"] > result.meta["params"]["recovery_tolerance"]:
+                    # the plan can deepen an intermediate tier's fall (more vehicles made draw more packs):
+                    # say which way it went
+                    verb = "降至" if r1["peak_reduction"] <= last_row["peak_reduction"] else "升至"
+                    zh += (f"，{last_row['name_zh']} 最大减产由 {_pct(last_row['peak_reduction'])} {verb} "
+                           f"{_pct(r1['peak_reduction'])}（第 {int(r1['onset_day'])} 天起）")
+                    en += (f", {last_row['name_en']} falls by at most {_pct(r1['peak_reduction'])} instead of "
+                           f"{_pct(last_row['peak_reduction'])} (from day {int(r1['onset_day'])})")
+                else:
+                    zh += f"，{last_row['name_zh']} 不再减产"
+                    en += f", {last_row['name_en']} no longer falls"
+        short0, short1 = result.output_shortfall_value(), with_plan.output_shortfall_value()
+        if short1 < short0:
+            zh += f"，各环节减产合计由 {short0 / YI:.2f} 亿元降至 {short1 / YI:.2f} 亿元"
+            en += (f", output shortfall across tiers down from {short0 / YI:.2f} to {short1 / YI:.2f} × 100 million "
+                   "CNY")
         if ttr1 == 0.0 and ttr != 0.0:
             zh += "，终端产品不再减产"
             en += ", and final products no longer fall"

@@ -137,6 +137,9 @@ _WORKER: dict[str, Any] = {}
 
 def _init_worker(net: SimNetwork, plan: ShockPlan) -> None:
     _WORKER["net"], _WORKER["plan"] = net, plan
+    import numba
+
+    numba.set_num_threads(1)  # the processes already share the cores: no threads inside each run
 
 
 def _run_chunk(runs: Sequence[int], values: np.ndarray) -> list[RunOutcome]:

@@ -18,9 +18,11 @@ Rules (documented in ``propagate``):
   i, and on the pool for the uncovered rest 1 − Σ w_l. A missing share is volume / need, else the
   uncovered rest split equally; shares summing above 1 are scaled to 1. Links whose customer does not
   use the product, or whose supplier has no capacity row for it, are ignored (counted in ``link_counts``).
-* **Delivery operator** ``op`` (site-slots x [firm-products, firm-products (priority), products,
-  products (priority)]): slot deficit = op @ (1 − fill ratios). It streams every (site-slot, link) and
-  (site-slot, pooled input) pair once per step with one sparse mat-vec.
+* **Delivery operator** ``op`` (site-entries x [firm-products, firm-products (priority), products,
+  products (priority)]): the deficit of each alternative of each site-slot = op @ (1 − fill ratios); a
+  slot's deficit is the sum over its alternatives. It streams every (site-entry, link) and (site-entry,
+  pooled input) pair once per step with one sparse mat-vec; per-alternative rows tell which input of an
+  OR group fell short (like-for-like replacement vs substitution, see ``propagate``).
 """
 
 from __future__ import annotations
@@ -119,7 +121,7 @@ class SimNetwork:
     ext_country: np.ndarray
     ext_share: np.ndarray
     # delivery operator and priority shares
-    op: sp.csr_matrix
+    op: sp.csr_matrix  # (SE, 2 FP + 2 P)
     priority_share: np.ndarray  # (P,) share of baseline claims from chain-master customers
 
     @property
@@ -265,11 +267,11 @@ def _build(comp: CompiledDataset, masters: tuple[str, ...], home: str) -> SimNet
     cover_of[se_group >= 0] = 1.0 - g_cover[se_group[se_group >= 0]]
     pooled = cover_of * mix[se_entry]
     cols_p = 2 * FP + se_input + np.where(se_master, P, 0)
-    rows = np.concatenate([rows_l, se_ss])
+    rows = np.concatenate([rows_l, np.arange(len(se_ss), dtype=np.int64)])
     cols = np.concatenate([cols_l, cols_p])
     vals = np.concatenate([vals_l, pooled])
     nz = vals > 0
-    op = sp.csr_matrix((vals[nz], (rows[nz], cols[nz])), shape=(len(ss_slot), ncol))
+    op = sp.csr_matrix((vals[nz], (rows[nz], cols[nz])), shape=(len(se_ss), ncol))
     op.sum_duplicates()
 
     claims = supply + external
@@ -384,7 +386,7 @@ def _link_entries(
     idx = expand_ranges(lptr[g], lptr[g + 1])
     owner = np.repeat(grouped, lptr[g + 1] - lptr[g])
     cols = l_fp[idx] + np.where(se_master[owner], FP, 0)
-    return se_ss[owner], cols, se_mix[owner] * l_w[idx]
+    return owner, cols, se_mix[owner] * l_w[idx]
 
 
 def _external_origins(comp: CompiledDataset, home: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

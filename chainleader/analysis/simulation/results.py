@@ -3,12 +3,18 @@
 仿真结果：产品/省份/产业链/链主企业的产出与缺口时间序列，损失（亿元），恢复时间，最大减产，
 卡住生产的投入（何时、损失多少），以及多个情景并排比较。
 
-Conventions:
-* Output loss of a product = Σ_t (baseline − output) in units, valued at ``unit_price`` (gross: a cathode
-  lost and the car it would have gone into are both counted).
-* Final loss of a chain = value of its final products' outside (final) demand not delivered within the
-  horizon (shortfall minus backlog served later) plus the quality penalty of reduced-standard backup supply
-  to products in the chain's scope — no double counting across tiers.
+Conventions (three loss measures, never to be added together):
+* **Lost value** (损失, the headline and welfare-relevant figure) of a chain = value of its final products'
+  outside (final) demand not delivered within the horizon (shortfall minus backlog served later) plus the
+  quality penalty of reduced-standard backup supply — counted once, at the end of the chain.
+* **Output shortfall** (减产损失) = Σ_t Σ_p max(0, baseline − output) valued at ``unit_price``: every step's
+  output below baseline, never netted against output above baseline, so it is ≥ 0 and 0 only when no
+  product ever falls. It is gross across tiers (a cathode not made and the car it would have gone into are
+  both counted): a measure of disruption, not of welfare. Per enterprise and province the max is taken per
+  site (per province) and step.
+* **Net output change** (产出净变化) = Σ_t Σ_p (output − baseline) valued at price: negative for a net loss;
+  output above baseline after recovery (refilling stocks, serving backlog) offsets the earlier shortfall,
+  so it can be positive and is reported only beside the shortfall.
 * Output ratio of a chain = value of its final products' output / baseline value (units when no price).
   Time to recover = days from the first shock day until the ratio is back within ``recovery_tolerance``
   for good (None when not recovered within the horizon); peak loss = 1 − the minimum ratio.
@@ -114,7 +120,33 @@ class Recorder:
             self.prov[t] = np.bincount(self.prov_idx, val[self.prov_sites], self.prov.shape[1])
         if len(self.cm_sites):
             self.cm[t] = np.bincount(self.cm_idx, val[self.cm_sites], self.cm.shape[1])
-        self.site_lost += self.xb - x
+        self.site_lost += np.maximum(self.xb - x, 0.0)
+
+    def binding_sums(self, t: int, units: np.ndarray, counts: np.ndarray) -> None:
+        """The numba engine's form of ``binding``: per slot, this step's lost units and input-bound site count."""
+        slot = np.flatnonzero(counts)
+        if not len(slot):
+            return
+        self.bind_units += units
+        self.bind_site_steps += counts
+        self.bind_first[slot] = np.where(self.bind_first[slot] < 0, t, self.bind_first[slot])
+        self.bind_last[slot] = t
+
+    def step_sums(self, t: int, out_p: np.ndarray, prov_t: np.ndarray, cm_t: np.ndarray, short: np.ndarray,
+                  backlog: np.ndarray, served: np.ndarray, delivered: np.ndarray, claim: np.ndarray,
+                  extra_take: np.ndarray | None, reduced: np.ndarray) -> None:
+        """The numba engine's form of ``step``: per-product output and per-province/chain-master values summed in
+        the kernel (same order as the bincounts of ``step``; ``site_lost`` updated there too)."""
+        net = self.net
+        self.out[t] = out_p
+        self.short[t], self.backlog[t], self.backlog_served[t] = short, backlog, served
+        self.delivered[t], self.claim[t] = delivered + served, claim
+        if extra_take is not None and reduced.any():
+            self.penalty += np.bincount(net.site_product[reduced], extra_take[reduced], net.n_products) * \
+                net.price * self.plan.scenario.params.reduced_value_penalty
+        if self.detail:
+            self.prov[t] = prov_t
+            self.cm[t] = cm_t
 
     def result(self) -> SimulationResult:
         net, plan = self.net, self.plan
@@ -170,7 +202,7 @@ class SimulationResult:
     cm_ent: np.ndarray = field(repr=False)
     cm_base: np.ndarray = field(repr=False)
     cm_out: np.ndarray = field(repr=False)
-    site_lost: np.ndarray = field(repr=False)  # (S,) units
+    site_lost: np.ndarray = field(repr=False)  # (S,) units: Σ_t max(0, baseline − output) per site
     penalty: np.ndarray = field(repr=False)  # (P,) CNY
     bind_site_steps: np.ndarray = field(repr=False)
     bind_units: np.ndarray = field(repr=False)
@@ -231,12 +263,23 @@ class SimulationResult:
         """Final loss of the chain (or of every chain's finals): unmet final demand + reduced-standard penalty."""
         return self.final_loss_value(chain) + self.penalty_value(chain)
 
-    def output_loss_value(self) -> float:
-        return float((self.base_out - self.out).sum(axis=0) @ self.net.price)
+    def final_demand_lost_value(self, chain: str | None = None) -> float:
+        """Value of final demand for the chain's final products not delivered within the horizon (≥ 0)."""
+        return self.final_loss_value(chain)
+
+    def output_shortfall_value(self) -> float:
+        """Σ_t Σ_p max(0, baseline − output) x price over every product (gross across tiers; ≥ 0)."""
+        return float(np.maximum(self.base_out - self.out, 0.0).sum(axis=0) @ self.net.price)
+
+    def net_output_change_value(self) -> float:
+        """Σ_t Σ_p (output − baseline) x price: negative for a net loss, offset by catch-up output above baseline."""
+        return float((self.out - self.base_out).sum(axis=0) @ self.net.price)
 
     # --- tables -------------------------------------------------------------------------------------------
     def product_frame(self) -> pd.DataFrame:
-        """Per product with any change: lost output and shortage, onset, peak reduction, recovery day."""
+        """Per product with any change: output shortfall (≥ 0) and net output change (units and CNY), final demand
+        lost, onset, peak reduction, recovery day. ``lost_output_value`` repeats ``output_shortfall_value`` under
+        the name the CLI table reads."""
         net = self.net
         base = self.base_out
         ratio = np.divide(self.out, base, out=np.ones_like(self.out), where=base > 0)
@@ -248,40 +291,44 @@ class SimulationResult:
         for p in np.flatnonzero(hit):
             b = np.flatnonzero(below[:, p])
             k = int(np.argmin(ratio[:, p]))
-            lost = float((base[p] - self.out[:, p]).sum())
+            lost = float(np.maximum(base[p] - self.out[:, p], 0.0).sum())
+            change = float((self.out[:, p] - base[p]).sum())
             short = float(self.short[:, p].sum() - self.backlog_served[:, p].sum())
             rows.append({
                 "product": str(net.product_ids[p]), "name_zh": str(net.product_name_zh[p]),
                 "name_en": str(net.product_name_en[p]), "final": bool(net.final_mask[p]),
-                "baseline_per_day": float(base[p] / self.step_days), "lost_output": lost,
-                "lost_output_value": lost * float(net.price[p]), "shortage": max(short, 0.0),
-                "shortage_value": max(short, 0.0) * float(net.price[p]),
+                "baseline_per_day": float(base[p] / self.step_days), "output_shortfall": lost,
+                "output_shortfall_value": lost * float(net.price[p]), "lost_output_value": lost * float(net.price[p]),
+                "net_output_change": change, "net_output_change_value": change * float(net.price[p]),
+                "final_demand_lost": max(short, 0.0), "final_demand_lost_value": max(short, 0.0) * float(net.price[p]),
                 "onset_day": int(self.days[b[0]]) if len(b) else None,
                 "peak_reduction": float(max(0.0, 1.0 - ratio[k, p])), "peak_day": int(self.days[k]),
                 "recovered_day": (int(self.days[b[-1]] + self.step_days) if len(b) and b[-1] < len(self.days) - 1
                                   else None),
             })
-        cols = ["product", "name_zh", "name_en", "final", "baseline_per_day", "lost_output", "lost_output_value",
-                "shortage", "shortage_value", "onset_day", "peak_reduction", "peak_day", "recovered_day"]
+        cols = ["product", "name_zh", "name_en", "final", "baseline_per_day", "output_shortfall",
+                "output_shortfall_value", "lost_output_value", "net_output_change", "net_output_change_value",
+                "final_demand_lost", "final_demand_lost_value", "onset_day", "peak_reduction", "peak_day",
+                "recovered_day"]
         df = pd.DataFrame(rows, columns=cols)
-        return df.sort_values(["lost_output_value", "product"], ascending=[False, True], kind="stable").reset_index(
+        return df.sort_values(["output_shortfall_value", "product"], ascending=[False, True], kind="stable").reset_index(
             drop=True)
 
     def province_frame(self) -> pd.DataFrame:
         from chainleader.analysis.compiled import province_label
 
         codes = self.net.province_codes
-        lost = (self.province_base - self.province_out).sum(axis=0)
+        lost = np.maximum(self.province_base - self.province_out, 0.0).sum(axis=0)
         ratio = np.divide(self.province_out, self.province_base, out=np.ones_like(self.province_out),
                           where=self.province_base > 0)
         df = pd.DataFrame({
             "province": [f"{int(c):06d}" for c in codes],
             "name_zh": [province_label(int(c)) for c in codes],
             "baseline_value_per_day": self.province_base / self.step_days,
-            "lost_output_value": lost,
+            "output_shortfall_value": lost,
             "peak_reduction": np.maximum(0.0, 1.0 - ratio.min(axis=0)) if len(self.days) else 0.0,
         })
-        return df.sort_values(["lost_output_value", "province"], ascending=[False, True], kind="stable").reset_index(
+        return df.sort_values(["output_shortfall_value", "province"], ascending=[False, True], kind="stable").reset_index(
             drop=True)
 
     def enterprise_frame(self, top: int | None = None) -> pd.DataFrame:
@@ -292,9 +339,9 @@ class SimulationResult:
         idx = np.flatnonzero(np.abs(lost) > 1e-9)
         df = pd.DataFrame({
             "enterprise": net.enterprise_ids[idx].astype(str), "name_zh": net.enterprise_name_zh[idx].astype(str),
-            "chain_master": net.enterprise_chain_master[idx], "lost_output_value": lost[idx],
+            "chain_master": net.enterprise_chain_master[idx], "output_shortfall_value": lost[idx],
         })
-        df = df.sort_values(["lost_output_value", "enterprise"], ascending=[False, True], kind="stable")
+        df = df.sort_values(["output_shortfall_value", "enterprise"], ascending=[False, True], kind="stable")
         return (df.head(top) if top else df).reset_index(drop=True)
 
     def binding_frame(self) -> pd.DataFrame:
@@ -354,8 +401,10 @@ class SimulationResult:
             "dataset": self.dataset, "with_backup_plan": self.with_plan, "chain": chain,
             "horizon_days": int(self.meta["horizon_days"]), "step_days": self.step_days,
             "lost_value": self.lost_value(chain), "lost_value_yi": self.lost_value(chain) / YI,
-            "final_shortage_value": self.final_loss_value(chain), "penalty_value": self.penalty_value(chain),
-            "output_loss_value": self.output_loss_value(), "time_to_recover_days": self.time_to_recover(chain),
+            "final_demand_lost_value": self.final_loss_value(chain), "penalty_value": self.penalty_value(chain),
+            "output_shortfall_value": self.output_shortfall_value(),
+            "net_output_change_value": self.net_output_change_value(),
+            "time_to_recover_days": self.time_to_recover(chain),
             "peak_loss": peak, "peak_day": peak_day, "backup_sites": self.meta["backup_sites"],
             "shocked_sites": self.meta["shocked_sites"],
         }
@@ -381,11 +430,13 @@ def _long(days: np.ndarray, level: str, ids: list[str], names: list[str], base: 
 def compare(results: Mapping[str, SimulationResult], chain: str | None = None) -> pd.DataFrame:
     """Side-by-side headline metrics of several runs (columns = the mapping's labels)."""
     rows = {
-        "lost_value_yi": "损失（亿元）/ lost value (100M CNY)",
+        "lost_value_yi": "损失（亿元，未满足终端需求+降准质量损失）/ lost value (100M CNY: unmet final demand + "
+                         "reduced-standard penalty)",
         "time_to_recover_days": "恢复时间（天）/ time to recover (days)",
         "peak_loss": "最大减产 / peak loss",
         "peak_day": "最大减产日 / peak day",
-        "output_loss_value": "产出损失（元）/ gross output loss (CNY)",
+        "output_shortfall_value": "各环节减产合计（元，不抵扣超产）/ output shortfall, all tiers (CNY, never netted)",
+        "net_output_change_value": "产出净变化（元，含恢复后超产）/ net output change (CNY, incl. catch-up)",
         "backup_sites": "备份站点数 / backup sites",
     }
     data = {label: {k: r.summary(chain)[k] for k in rows} for label, r in results.items()}

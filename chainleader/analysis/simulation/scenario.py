@@ -43,6 +43,17 @@ class SimParams:
       row leaves the field empty.
     * ``qualification_days``: a customer tied to its suppliers by supply links may buy from any other
       maker of the product only after this delay (pre-qualified backups of a plan skip it).
+    * ``substitution_days`` / ``substitution_ramp_days``: inside an OR group (alternative inputs of one slot,
+      e.g. NCM or LFP cathode for a cell) a site first asks for more of what it is short of, keeping its
+      baseline mix; shifting the mix towards alternatives with spare supply (substitution) starts only
+      ``substitution_days`` after the slot first needs more than its regular deliveries, then grows linearly
+      to the full split over ``substitution_ramp_days``. Default 120 + 30 days: switching an already developed
+      alternative (cell chemistry, part variant) takes a product redesign and the customer's re-approval —
+      an automotive PPAP/APQP re-approval takes about 3–6 months (AIAG, *Production Part Approval Process*,
+      4th ed., 2006); qualifying a chemistry from scratch takes about 2 years (D. Bell, "Technical
+      qualification of batteries for electric vehicles", Inner Sphere Consulting). A backup plan that
+      pre-qualifies a maker of an alternative input lifts the delay for that slot (see ``BackupPlan``).
+      ``substitution_days: 0`` with ``substitution_ramp_days`` of one step is instant substitution.
     * ``priority``: ``proportional`` rationing (default) or ``chain_master`` first.
     * ``backlog_share``: share of unmet final demand kept as backlog (served later) instead of lost.
     * ``reduced_capacity_factor`` / ``reduced_value_penalty``: a reduced-standard (降准) backup offers
@@ -58,6 +69,8 @@ class SimParams:
     default_ttr_days: float = 90.0
     default_ramp_up_days: float = 30.0
     qualification_days: float = 90.0
+    substitution_days: float = 120.0
+    substitution_ramp_days: float = 30.0
     priority: Priority = "proportional"
     backlog_share: float = 0.0
     reduced_capacity_factor: float = 0.8
@@ -90,7 +103,7 @@ def param_problems(p: SimParams) -> list[str]:
                                                or p.equipment_stock_days < 0):
         out.append(f"equipment_stock_days 须为非负数 / equipment_stock_days must be >= 0, got {p.equipment_stock_days!r}")
     for name in ("input_stock_days", "default_inventory_days", "default_ttr_days", "default_ramp_up_days",
-                 "qualification_days"):
+                 "qualification_days", "substitution_days", "substitution_ramp_days"):
         v = getattr(p, name)
         if not isinstance(v, int | float) or v < 0:
             out.append(f"{name} 须为非负数 / {name} must be a non-negative number, got {v!r}")
@@ -211,7 +224,9 @@ class BackupPlan:
     """备份方案. ``mode="auto"``: per product the ``top_n`` domestic same-standard (同准) sites ranked by
     spare capacity; ``mode="listed"``: the ``enterprises`` (all their sites, or only ``products``) and
     ``sites`` (``"ENTERPRISE:PRODUCT"``). Backups are pre-qualified from ``activate_day``: they may
-    serve any short customer after their own ramp-up, without ``SimParams.qualification_days``.
+    serve any short customer after their own ramp-up, without ``SimParams.qualification_days``; and a
+    slot whose alternatives include a backup's product is pre-qualified for substitution (the redesign
+    was prepared in advance), without ``SimParams.substitution_days``.
     ``allow_reduced`` lets ``auto`` add reduced-standard (降准) sites after the same-standard ones."""
 
     mode: Literal["auto", "listed"] = "auto"

@@ -273,7 +273,7 @@ def _logistics_event(net: SimNetwork, k: int, start: float, end: float, share: f
                      dest: np.ndarray, both: bool) -> LogisticsEvent:
     op = net.op.tocoo()
     FP, P = net.n_fp, net.n_products
-    cust = net.ss_site[op.row]
+    cust = net.ss_site[net.se_ss[op.row]]
     is_link = op.col < 2 * FP
     sup = np.where(is_link, net.fp_main_site[np.where(is_link, op.col % max(FP, 1), 0)], 0)
     hit = is_link & origin[sup] & dest[cust]

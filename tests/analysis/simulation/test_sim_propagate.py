@@ -42,7 +42,8 @@ def test_no_shock_means_no_loss_exactly(params: str) -> None:
     ds = store_io.load_path(GOOD)
     r = run(ds, "horizon_days: 90\nshocks: []\n" + params)
     assert np.array_equal(r.out, np.broadcast_to(r.base_out, r.out.shape))
-    assert r.short.sum() == 0.0 and r.lost_value() == 0.0 and r.output_loss_value() == 0.0
+    assert r.short.sum() == 0.0 and r.lost_value() == 0.0 and r.output_shortfall_value() == 0.0
+    assert r.net_output_change_value() == 0.0
     assert r.time_to_recover() == 0.0 and r.peak_loss() == (0.0, 0) and r.product_frame().empty
     assert np.all(r.site_lost == 0.0) and r.binding_frame().empty
 
@@ -117,12 +118,72 @@ def or_pair(head2: float, ramp: float = 1.0, inv2: float = 0.0) -> Dataset:
 
 
 def test_or_substitution_uses_the_alternatives_spare_capacity() -> None:
-    # A1 is down 30 days. Without A2 capacity C1 loses 30 B; A2 with spare 1/day and a 1-day ramp takes over
-    # after the claim (day 1), its ramp (day 2) and transit (day 3): only the first days are lost.
-    none = run(or_pair(0.0), failure(30))
-    sub = run(or_pair(1.0), failure(30))
+    # A1 is down 30 days. Without A2 capacity C1 loses 30 B; with instant substitution (substitution_days 0,
+    # ramp one step) A2 with spare 1/day and a 1-day ramp takes over after the claim (day 1), its ramp (day 2)
+    # and transit (day 3): only the first days are lost.
+    instant = "params: {substitution_days: 0, substitution_ramp_days: 1}\n"
+    none = run(or_pair(0.0), failure(30, extra=instant))
+    sub = run(or_pair(1.0), failure(30, extra=instant))
     assert lost_b(none) == pytest.approx(30.0, abs=1e-6)
     assert 0.0 < lost_b(sub) <= 4.0
+
+
+@pytest.mark.parametrize(("delay", "ramp", "expected"), [
+    (10, 1, 11.0),  # days 1-11 lost: A2 arrives from day 12
+    (10, 4, 11.0 + 0.75 + 0.5 + 0.25),  # then 1/4, 1/2, 3/4 of B on days 12-14
+    (0, 1, 2.0),  # instant: days 1-2 lost (claim, A2's ramp, transit), as in the test above
+    (40, 1, 30.0),  # the delay outlasts the shock: A2 never helps
+])
+def test_or_alternative_helps_only_after_the_substitution_delay(delay: int, ramp: int, expected: float) -> None:
+    # C1 uses only A1 at baseline (mix 1 : 0); A1's maker is down on days 0-29 and back (shipping) on day 30,
+    # usable on day 31. Day 0: C1 uses A1 shipped before the shock (1 B). Step 0: C1's like-for-like claim (more
+    # A1) goes unmet, so the substitution clock starts at t = 0, and readiness for the claims and the A2 line
+    # of step t >= 1 is σ(t) = clip((t − delay + 1) / ramp, 0, 1) (σ = 0 at step 0: the clock starts after
+    # it). A share σ(t) of C1's need is claimed from A2 at step t; A2's maker has no stock, so it becomes a surge
+    # order made on t + 1 (1-day ramp), shipped then and usable on t + 2. So B on day d = σ(d − 2), and
+    # lost B = Σ_{d=1..30} (1 − σ(d − 2)) — the expected values above (A2's 1e-9 baseline: abs 1e-6).
+    days, horizon = 30, 80
+    extra = f"params: {{substitution_days: {delay}, substitution_ramp_days: {ramp}}}\n"
+    r = run(or_pair(1.0), failure(days, horizon=horizon, extra=extra))
+
+    def sigma(t: int) -> float:
+        return 0.0 if t < 1 else min(max((t - delay + 1) / ramp, 0.0), 1.0)
+
+    assert sum(1.0 - sigma(d - 2) for d in range(1, days + 1)) == pytest.approx(expected, abs=1e-12)
+    assert lost_b(r) == pytest.approx(expected, abs=1e-6)
+    i = list(r.net.product_ids).index("B")
+    assert r.out[12, i] == pytest.approx(sigma(10), abs=1e-6) and r.out[11, i] == pytest.approx(sigma(9), abs=1e-6)
+
+
+def test_backup_plan_pre_qualifies_the_substitute() -> None:
+    # Same case, delay 40 (longer than the shock): with A2's maker in the backup plan the substitution is
+    # pre-qualified: σ = 1 already at step 0 (no clock to wait for), so the A2 claim is made on day 0, A2 is made
+    # and shipped on day 1 and used on day 2: only day 1 is lost.
+    extra = "params: {substitution_days: 40, substitution_ramp_days: 1}\n"
+    plan = "backup_plan: {mode: listed, sites: ['S2:A2']}\n"
+    without = run(or_pair(1.0), failure(30, horizon=80, extra=extra))
+    with_plan = run(or_pair(1.0), failure(30, horizon=80, extra=extra) + plan)
+    assert lost_b(without) == pytest.approx(30.0, abs=1e-6)
+    assert lost_b(with_plan) == pytest.approx(1.0, abs=1e-6)
+
+
+def test_output_shortfall_is_never_netted_against_catch_up() -> None:
+    # C1 has spare capacity (2/day) and S1 too, backlog kept: S1 (2 A/day) is down on days 0-19, C1 has no
+    # stocks, so C1 makes no B on days 1-20; from day 21 both make more than baseline to serve the backlog
+    # (still catching up on day 44). Shortfall = 20 B x 100 + 40 A x 10 = 2400 exactly, whatever the catch-up;
+    # the net change nets the catch-up against it.
+    ds = two_tier(0)
+    ds.tables["capacities"]["capacity"] = [1460.0, 730.0]
+    r = run(ds, failure(20, horizon=45, extra="params: {backlog_share: 1.0}\n"))
+    i = list(r.net.product_ids).index("B")
+    assert (r.out[:, i] > r.base_out[i] + 1e-9).any()  # catch-up above baseline happens
+    assert r.output_shortfall_value() >= 0.0
+    b = r.product_frame().set_index("product").loc["B"]
+    assert b["output_shortfall"] == pytest.approx(20.0, abs=1e-9)
+    assert b["output_shortfall_value"] == pytest.approx(2000.0, abs=1e-6)
+    assert r.output_shortfall_value() == pytest.approx(2400.0, abs=1e-6)
+    assert -r.output_shortfall_value() < r.net_output_change_value() < 0.0  # netting hides part of it
+    assert b["net_output_change"] == pytest.approx(float((r.out[:, i] - r.base_out[i]).sum()), rel=1e-12)
 
 
 def linked(plan: str = "", grade2: int = 5) -> tuple[Dataset, str]:
@@ -257,8 +318,11 @@ def test_results_are_deterministic_and_tables_consistent() -> None:
     a, b = run(ds, text), run(ds, text)
     assert np.array_equal(a.out, b.out) and np.array_equal(a.short, b.short)
     pf = a.product_frame()
-    assert pf["lost_output_value"].sum() == pytest.approx(a.output_loss_value(), rel=1e-9)
+    assert pf["output_shortfall_value"].sum() == pytest.approx(a.output_shortfall_value(), rel=1e-9)
+    assert pf["net_output_change_value"].sum() == pytest.approx(a.net_output_change_value(), rel=1e-9)
+    assert (pf["output_shortfall_value"] >= 0).all()
     assert pf.set_index("product").loc["P_COBALT", "onset_day"] == 1  # blocked stock piles up, then output stops
     s = a.series_frame()
     assert set(s["level"]) >= {"chain", "product", "province"}
-    assert a.enterprise_frame()["lost_output_value"].sum() == pytest.approx(a.output_loss_value(), rel=1e-9)
+    # per site and step, the max is taken before summing: never less than the per-product figure
+    assert a.enterprise_frame()["output_shortfall_value"].sum() >= a.output_shortfall_value() * (1 - 1e-12)
