@@ -67,6 +67,7 @@ class Principal:
     chains: frozenset[str] = frozenset({"*"})  # "<dataset>/<chain>" or "*"
     enterprise: str | None = None  # enterprise id, for Role.ENTERPRISE
     display_name: str = ""
+    ip: str | None = field(default=None, compare=False)  # where the request came from, for the audit log
 
 
 @dataclass(frozen=True)

@@ -267,6 +267,8 @@ class Accounts:
         if not isinstance(action, str) or not action.strip():
             raise ConfigError(_msg("审计动作 action 不能为空", "the audit action must not be empty"))
         name = actor.username if isinstance(actor, Principal) else actor
+        if ip is None and isinstance(actor, Principal):
+            ip = actor.ip
         return store.insert_audit(conn, actor=name, action=action, target=str(target), outcome=outcome, ip=ip,
                                   before=_clean(before), after=_clean(after), now=self._now())
 

@@ -225,7 +225,7 @@ class Workspace:
 
     # --- permissions and audit -----------------------------------------------------------------------------
     def _deny(self, p: Principal, action: str, target: str, zh: str, en: str) -> PermissionDenied:
-        self.accounts.audit(p.username, action, target, outcome="denied")
+        self.accounts.audit(p, action, target, outcome="denied")
         return PermissionDenied(f"{zh} / {en}")
 
     def _chain(self, p: Principal, dataset: str, chain: str,
@@ -302,7 +302,7 @@ class Workspace:
     def register_export(self, p: Principal, dataset: str, chain: str, fmt: str) -> tuple[bytes, str, str]:
         _, _, rr = self._chain(p, dataset, chain, action="export_register")
         out = pages.register_bytes(rr, fmt, f"{dataset}-{chain}-register")
-        self.accounts.audit(p.username, "export_register", f"{dataset}/{chain}", after={"format": fmt,
+        self.accounts.audit(p, "export_register", f"{dataset}/{chain}", after={"format": fmt,
                                                                                          "rows": len(rr.items)})
         return out
 
@@ -321,7 +321,7 @@ class Workspace:
     def enterprise(self, p: Principal, dataset: str, eid: str) -> dict[str, Any]:
         scope = self._enterprise_scope(p, dataset)
         if eid not in scope.identified:  # hidden and missing look the same: existence must not leak
-            self.accounts.audit(p.username, "view_enterprise", f"{dataset}/{eid}", outcome="denied")
+            self.accounts.audit(p, "view_enterprise", f"{dataset}/{eid}", outcome="denied")
             raise NotFoundError(f"数据集 {dataset} 中没有您可查看的企业 {eid!r} / no enterprise {eid!r} you may view "
                                 f"in dataset {dataset}")
         return pages.enterprise_detail(scope, eid)
@@ -365,7 +365,7 @@ class Workspace:
                                                        progress=progress))
 
         run = self.run_manager.submit(p.user_id, p.username, meta, work)
-        self.accounts.audit(p.username, "run_scenario", f"{dataset}/{s.id}", after={"run": run.id, "runs": runs})
+        self.accounts.audit(p, "run_scenario", f"{dataset}/{s.id}", after={"run": run.id, "runs": runs})
         return {"id": run.id, "status": run.status}
 
     def _check_named_enterprises(self, p: Principal, dataset: str, s: Any) -> None:
@@ -379,7 +379,7 @@ class Workspace:
         scope = self._scope(p, dataset)
         for eid in named:
             if eid not in scope.identified:
-                self.accounts.audit(p.username, "run_scenario", f"{dataset}/{s.id}", outcome="denied",
+                self.accounts.audit(p, "run_scenario", f"{dataset}/{s.id}", outcome="denied",
                                     after={"enterprise": "hidden or unknown"})
                 raise NotFoundError(f"情景中的企业 {eid!r} 不存在或您无权访问；请改用您可见的企业编号 / enterprise {eid!r} "
                                     f"named in the scenario is unknown or not visible to you; use an enterprise you can see")
@@ -387,7 +387,7 @@ class Workspace:
     def run(self, p: Principal, run_id: str) -> dict[str, Any]:
         r = self.run_manager.get(run_id)
         if r.owner_id != p.user_id and p.role is not Role.ADMIN:
-            self.accounts.audit(p.username, "view_run", run_id, outcome="denied")
+            self.accounts.audit(p, "view_run", run_id, outcome="denied")
             raise NotFoundError(f"没有编号为 {run_id!r} 的运行（或已从历史中移除） / no run with id {run_id!r} "
                                 f"(or it has left the history)")
         out = r.summary()
@@ -415,13 +415,13 @@ class Workspace:
             try:
                 res = import_into_store(path, self.db_url, name=dataset_name, note=f"uploaded by {p.username}")
             except ValidationError as exc:
-                self.accounts.audit(p.username, "upload", dataset_name or filename, outcome="failed",
+                self.accounts.audit(p, "upload", dataset_name or filename, outcome="failed",
                                     after={"errors": len(exc.report.errors)})
                 return {"ok": False, "problems": pages.problems_payload(exc.report.problems), "version": None}
         v = res.version
         self._latest = (float("-inf"), {})
         old = before.get(v.dataset)
-        self.accounts.audit(p.username, "upload", v.dataset, before={"version": old.latest if old else None},
+        self.accounts.audit(p, "upload", v.dataset, before={"version": old.latest if old else None},
                             after={"version": v.number, "created": v.created})
         return json_ready({"ok": True, "problems": pages.problems_payload(res.report.problems),
                            "version": {"dataset": v.dataset, "number": v.number, "created": v.created,
@@ -453,5 +453,5 @@ class Workspace:
             body, media = reports.render_pdf(r), "application/pdf"
         else:
             body, media = reports.render_xlsx(r), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        self.accounts.audit(p.username, "report", f"{dataset}/{chain}", after={"format": fmt, "lang": lang})
+        self.accounts.audit(p, "report", f"{dataset}/{chain}", after={"format": fmt, "lang": lang})
         return body, media, f"{dataset}-{chain}-report.{fmt}"

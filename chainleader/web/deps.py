@@ -6,6 +6,7 @@ may already have resolved it to check the CSRF token of an unsafe request).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from fastapi import Request
@@ -92,13 +93,13 @@ def _resolve(request: Request) -> Auth:
             raise AuthError(
                 "API 令牌无效或已撤销，请创建新的令牌。 / the API token is invalid or revoked; create a new one."
             )
-        return Auth(principal, "token")
+        return Auth(dataclasses.replace(principal, ip=client_ip(request)), "token")
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie and len(cookie) <= _MAX_CREDENTIAL:
         found = accounts.session(cookie)
         if found is not None:
             principal, csrf = found
-            return Auth(principal, "cookie", csrf, cookie)
+            return Auth(dataclasses.replace(principal, ip=client_ip(request)), "cookie", csrf, cookie)
     return ANONYMOUS
 
 

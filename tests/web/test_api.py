@@ -407,3 +407,11 @@ def test_app_includes_the_pages_and_static_assets(client: TestClient) -> None:
     r = client.get("/login", headers={"Accept": "text/html"})
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
     assert client.get("/static/vendor/cytoscape.min.js").status_code == 200
+
+
+def test_denials_inside_the_workspace_record_the_client_address(app: Any, bearer: Any, workspace: Any) -> None:
+    c = TestClient(app, raise_server_exceptions=False, client=("198.51.100.7", 50000))
+    assert_envelope(c.get(f"/api/v1/datasets/{DS}/enterprises/{BEIJING_FIRM}", headers=bearer("hebei-office")),
+                    404, "not_found")
+    rows, _ = workspace.accounts.list_audit(1, 50, actor="hebei-office", action="view_enterprise", outcome="denied")
+    assert [r["ip"] for r in rows if r["target"] == f"{DS}/{BEIJING_FIRM}" and r["ip"] == "198.51.100.7"]
