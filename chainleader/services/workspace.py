@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import tempfile
 import threading
 import time
@@ -298,6 +300,29 @@ class Workspace:
         _, _, rr = self._chain(p, dataset, chain)
         return pages.register_page(rr, severity=severity, stage=stage, q=q, sort=sort, descending=descending,
                                    page=page, page_size=page_size)
+
+    def register_json(self, p: Principal, dataset: str, chain: str, *, severity: str | None = None,
+                      stage: str | None = None, q: str | None = None, sort: str = "score", descending: bool = True,
+                      page: int = 1, page_size: int = 50) -> tuple[bytes, str]:
+        """One register page as UTF-8 JSON (the list shape: items, page, page_size, total, counts) and its ETag.
+
+        The register is the busiest read of a joint meeting's dashboard, so the serialised page is memoised per
+        scope (visibility signature x dataset version) and query; free-text searches (``q``) are not memoised so
+        that they cannot evict the other cached payloads. Permissions are checked on every call.
+        """
+        _, scope, rr = self._chain(p, dataset, chain)
+
+        def make() -> tuple[bytes, str]:
+            body = {"page": page, "page_size": page_size,
+                    **pages.register_page(rr, severity=severity, stage=stage, q=q, sort=sort, descending=descending,
+                                          page=page, page_size=page_size)}
+            data = json.dumps(json_ready(body), ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
+            return data, '"' + hashlib.blake2b(data, digest_size=16).hexdigest() + '"'
+
+        if q:
+            return make()
+        return scope.memo(("register.json", chain, severity, stage, sort, descending, page, page_size),  # type: ignore[no-any-return]
+                          make)
 
     def register_export(self, p: Principal, dataset: str, chain: str, fmt: str) -> tuple[bytes, str, str]:
         _, _, rr = self._chain(p, dataset, chain, action="export_register")

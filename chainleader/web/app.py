@@ -36,6 +36,7 @@ STATIC_DIR = Path(__file__).parent / "static"
 ENV_DB = "CHAINLEADER_DB"
 ENV_SECURE_COOKIES = "CHAINLEADER_SECURE_COOKIES"
 ENV_WARM = "CHAINLEADER_WARM"
+ENV_LP = "CHAINLEADER_LP"
 log = logging.getLogger("chainleader.web")
 
 DESCRIPTION = (
@@ -55,14 +56,16 @@ class ChainleaderApp(FastAPI):
 
 
 def create_app(workspace: Workspace | None = None, *, db_url: str | None = None,
-               secure_cookies: bool = False, warm: bool = False) -> FastAPI:
+               secure_cookies: bool = False, warm: bool = False, with_lp: bool = True) -> FastAPI:
     """The web application over ``workspace`` (or a new ``Workspace(db_url)``, closed on shutdown).
 
     ``secure_cookies``: mark the session cookie Secure (serve over https, or behind a TLS proxy).
     ``warm``: assess every stored chain at startup, before the first request is answered.
+    ``with_lp``: include the TTR/TTS stress-test LPs in the assessments of a new workspace (one LP per product,
+    enterprise and province: minutes on datasets of 10⁴ firms and more; the other metrics are unaffected).
     """
     owned = workspace is None
-    ws = Workspace(db_url) if workspace is None else workspace
+    ws = Workspace(db_url, with_lp=with_lp) if workspace is None else workspace
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -101,10 +104,12 @@ def app_from_env() -> FastAPI:
     one to deploy with ``uvicorn --factory chainleader.web.app:app_from_env``.
 
     ``CHAINLEADER_DB`` (database URL; default the embedded SQLite in ``CHAINLEADER_HOME``),
-    ``CHAINLEADER_SECURE_COOKIES=1`` (behind https), ``CHAINLEADER_WARM=1`` (assess every chain at startup).
+    ``CHAINLEADER_SECURE_COOKIES=1`` (behind https), ``CHAINLEADER_WARM=1`` (assess every chain at startup),
+    ``CHAINLEADER_LP=0`` (skip the stress-test LPs on very large datasets; default on).
     """
+    lp = os.environ.get(ENV_LP, "1").strip().lower() not in ("0", "false", "no", "off")
     return create_app(db_url=os.environ.get(ENV_DB) or None,
-                      secure_cookies=_flag(ENV_SECURE_COOKIES), warm=_flag(ENV_WARM))
+                      secure_cookies=_flag(ENV_SECURE_COOKIES), warm=_flag(ENV_WARM), with_lp=lp)
 
 
 def _flag(name: str) -> bool:

@@ -415,3 +415,24 @@ def test_denials_inside_the_workspace_record_the_client_address(app: Any, bearer
                     404, "not_found")
     rows, _ = workspace.accounts.list_audit(1, 50, actor="hebei-office", action="view_enterprise", outcome="denied")
     assert [r["ip"] for r in rows if r["target"] == f"{DS}/{BEIJING_FIRM}" and r["ip"] == "198.51.100.7"]
+
+
+def test_register_etag_revalidates_and_follows_visibility(client: TestClient, bearer: Any) -> None:
+    url = f"/api/v1/chains/{DS}/{CHAIN}/register"
+    hebei, beijing = bearer("hebei-office"), bearer("beijing-office")
+    r = client.get(url, headers=hebei)
+    etag = r.headers["etag"]
+    assert r.status_code == 200 and r.headers["cache-control"] == "private, no-cache" and r.json()["items"]
+    again = client.get(url, headers={**hebei, "If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == etag
+    assert client.get(url, headers={**hebei, "If-None-Match": '"stale"'}).status_code == 200
+    # Beijing sees its own firms where Hebei sees pseudonyms: another body, another ETag, and Beijing's ETag
+    # does not revalidate Hebei's copy
+    rb = client.get(url, headers=beijing)
+    assert rb.headers["etag"] != etag and rb.content != r.content
+    assert client.get(url, headers={**hebei, "If-None-Match": rb.headers["etag"]}).status_code == 200
+    # a search (not memoised) answers the same items as filtering the full register by hand
+    full = client.get(url, params={"page_size": 200}, headers=hebei).json()["items"]
+    found = client.get(url, params={"q": "钴", "page_size": 200}, headers=hebei).json()["items"]
+    assert found and found == [it for it in full if "钴" in it["name_zh"] or "钴" in str(it["name_en"]).lower()
+                               or "钴" in str(it["id"]).lower()]

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import StringConstraints
 
 from chainleader.web.api.common import User, Ws
 from chainleader.web.api.files import download
-from chainleader.web.api.params import ChainPath, DatasetPath, Lang, PageQ, PageSizeQ, ProductPath, as_page
+from chainleader.web.api.params import ChainPath, DatasetPath, Lang, PageQ, PageSizeQ, ProductPath
 from chainleader.web.api.schemas import Page
 
 __all__ = ["router"]
@@ -52,19 +52,28 @@ def provinces(ds: DatasetPath, chain: ChainPath, user: User, ws: Ws) -> dict[str
     return dict(ws.province_tiles(user, ds, chain))
 
 
-@router.get("/register", response_model=Page, summary="风险清单 / risk register")
+@router.get("/register", response_model=Page, summary="风险清单 / risk register",
+            responses={304: {"description": "未变化（If-None-Match 与 ETag 相同） / not modified"}})
 def register(
-    ds: DatasetPath, chain: ChainPath, user: User, ws: Ws,
+    request: Request, ds: DatasetPath, chain: ChainPath, user: User, ws: Ws,
     severity: Annotated[Severity | None, Query(description="红/黄/蓝 / red, yellow or blue")] = None,
     stage: Annotated[Stage | None, Query(description="上游/中游/下游 / stage")] = None,
     q: Annotated[str | None, Query(min_length=1, max_length=100, description="检索 / search")] = None,
     sort: Annotated[Sort, Query(description="排序字段 / sort key")] = "score",
     descending: bool = True,
     page: PageQ = 1, page_size: PageSizeQ = 50,
-) -> dict[str, Any]:
-    """Risk points with explanation and backup candidates, filtered, sorted and paginated."""
-    return as_page(ws.register(user, ds, chain, severity=severity, stage=stage, q=q, sort=sort,
-                               descending=descending, page=page, page_size=page_size), page, page_size)
+) -> Response:
+    """Risk points with explanation and backup candidates, filtered, sorted and paginated.
+
+    The answer carries an ``ETag``; send it back in ``If-None-Match`` to get ``304`` while nothing changed
+    (the dataset version and your visibility are part of it, so a new grant or import changes it).
+    """
+    body, etag = ws.register_json(user, ds, chain, severity=severity, stage=stage, q=q, sort=sort,
+                                  descending=descending, page=page, page_size=page_size)
+    headers = {"ETag": etag, "Cache-Control": "private, no-cache", "Vary": "Authorization, Cookie"}
+    if etag in {t.strip() for t in request.headers.get("if-none-match", "").split(",")}:
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type="application/json", headers=headers)
 
 
 @router.get("/register/export", summary="导出风险清单 / export the risk register", response_class=Response,
