@@ -177,6 +177,7 @@ def bench_map(tmp: Path, args: argparse.Namespace) -> None:
         n_nodes, n_edges = len(data["nodes"]), len(data["edges"])
         print(f"chain map: {n_nodes} nodes, {n_edges} edges")
         ready, interactive, server_ms = [], [], []
+        phases: list[dict[str, float]] = []
         for _ in range(args.repeat):
             page.goto(map_path, wait_until="commit")
             page.wait_for_selector("body[data-map-ready='1']", state="attached")
@@ -192,6 +193,11 @@ def bench_map(tmp: Path, args: argparse.Namespace) -> None:
             page.wait_for_function("() => { const p = document.getElementById('nodepanel');"
                                    " return !p.classList.contains('hidden') && p.querySelector('h3') !== null; }")
             t_inter = page.evaluate("performance.now()")
+            marks = page.evaluate("Object.fromEntries(performance.getEntriesByType('mark')"
+                                  ".map(m => [m.name, m.startTime]))")
+            phases.append({"script start": marks["cl-map-start"], "cytoscape built": marks["cl-map-cytoscape"],
+                           "first frame drawn": marks["cl-map-rendered"], "click": marks["cl-map-tap"],
+                           "panel shown": marks["cl-map-panel"]})
             ready.append(t_ready / 1000)
             interactive.append(t_inter / 1000)
             server_ms.append(nav)
@@ -199,11 +205,16 @@ def bench_map(tmp: Path, args: argparse.Namespace) -> None:
         png = page.locator("#cy").screenshot()
         (tmp / "map.png").write_bytes(png)
         print(f"  page HTML (map data embedded) served in median {statistics.median(server_ms):.0f} ms")
+        print("  where the time goes (median ms after navigation start, performance marks of map.js): "
+              + ", ".join(f"{k} {statistics.median(p[k] for p in phases):.0f}" for k in phases[0]))
         print(f"RESULT chain map {n_nodes} nodes / {n_edges} edges: drawn at median "
               f"{statistics.median(ready):.2f} s, first click answered at median {statistics.median(interactive):.2f} s "
               f"after navigation start, over {args.repeat} loads (runs: "
               + ", ".join(f"{x:.2f}" for x in interactive) + ")")
 
+        if args.skip_naive:
+            context.close()
+            return
         # naive baseline: same elements, cytoscape defaults (cose layout), same browser
         vendor = Path(__file__).resolve().parents[1] / "chainleader" / "web" / "static" / "vendor" / "cytoscape.min.js"
         naive = context.new_page()
@@ -241,6 +252,7 @@ def main() -> None:
     ap.add_argument("--naive-timeout", type=float, default=120.0)
     ap.add_argument("--skip-register", action="store_true")
     ap.add_argument("--skip-map", action="store_true")
+    ap.add_argument("--skip-naive", action="store_true", help="skip the naive cose baseline (~10 min at 5,000 nodes)")
     args = ap.parse_args()
     import fastapi
     import uvicorn

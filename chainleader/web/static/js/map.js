@@ -3,6 +3,9 @@
    preset layout (no physics), textures while panning/zooming, labels hidden when zoomed out. */
 (function () {
   "use strict";
+  /* performance marks (cl-map-*) let benchmarks/bench_web.py say where the time goes */
+  function mark(name) { if (window.performance && performance.mark) performance.mark("cl-map-" + name); }
+  mark("start");
   var CL = window.CL;
   var t = CL.t, el = CL.el, fmt = CL.fmt;
   var COLORS = { red: "#d64541", yellow: "#f0ad4e", blue: "#3a7bd5", none: "#9aa3ad" };
@@ -13,6 +16,7 @@
   var countEl = document.getElementById("map-counts");
   var cy = null;
   var selected = null;
+  var bigGraph = false;
 
   function apiBase() { return "/api/v1/chains/" + encodeURIComponent(cfg.dataset) + "/" + encodeURIComponent(cfg.chain); }
 
@@ -166,18 +170,24 @@
       { selector: "node[fin = 1]", style: { "shape": "round-rectangle" } },
       { selector: "edge", style: edge }
     ];
+    // big graphs: edges take no pointer events, so hit-testing a mouse move or click looks at nodes only
+    if (big) edge.events = "no";
+    if (big) delete sheet[0].style.label;  // big graphs: labels come with zooming in (labelsOnZoom)
     if (!big) sheet.push({ selector: "edge[alt = 1]", style: { "line-style": "dashed" } });
     return sheet.concat([
       { selector: ".faded", style: { "opacity": 0.12 } },
       { selector: "edge.hl", style: { "line-color": "#1d4f91", "target-arrow-color": "#1d4f91", "opacity": 1, "width": 2, "line-style": "solid" } },
-      { selector: "node.hl", style: { "opacity": 1 } },
+      { selector: "node.hl", style: big ? { "border-width": 2, "border-color": "#1d4f91" } : { "opacity": 1 } },
       { selector: "node:selected", style: { "border-width": 4, "border-color": "#1d4f91", "overlay-opacity": 0 } }
     ]);
   }
 
   function build(data) {
+    mark("build");
     var els = elements(data);
+    mark("elements");
     var n = (data.nodes || []).length;
+    bigGraph = n > 1500;
     view = fitView(els);
     if (cy) cy.destroy();
     cy = window.cytoscape({
@@ -191,13 +201,28 @@
       textureOnViewport: true, hideEdgesOnViewport: n > 1500, motionBlur: false,
       pixelRatio: n > 1500 ? 1 : "auto", boxSelectionEnabled: false, autoungrabify: true
     });
-    cy.on("tap", "node", function (ev) { select(ev.target.id()); });
+    mark("cytoscape");
+    cy.on("tap", "node", function (ev) { mark("tap"); select(ev.target.id()); });
     cy.on("tap", function (ev) { if (ev.target === cy) clearHighlight(); });
     if (countEl) countEl.textContent = n + " " + t("map.nodes") + " · " + (data.edges || []).length + " " + t("map.edges");
-    cy.ready(function () {
+    if (bigGraph) labelsOnZoom(cy);
+    // ready = drawn: the first frame is on the canvas and clicks are answered
+    cy.one("render", function () {
+      mark("rendered");
       document.body.setAttribute("data-map-ready", "1");
       window.CL_MAP_READY = true;
     });
+  }
+
+  /* labels of a big graph are only legible from zoom ~1 (min-zoomed-font-size); measuring 5,000 labels that
+     cannot be read would slow the first drawing, so the label style is added on the first zoom-in */
+  function labelsOnZoom(c) {
+    function check() {
+      if (c.zoom() < 0.9) return;
+      c.off("zoom", check);
+      c.style().selector("node").style("label", "data(label)").update();
+    }
+    c.on("zoom", check);
   }
 
   function clearHighlight() {
@@ -210,8 +235,14 @@
     if (node.empty()) return;
     var hood = node.predecessors().union(node.successors()).union(node);
     cy.batch(function () {
-      cy.elements().addClass("faded").removeClass("hl");
-      hood.removeClass("faded").addClass("hl");
+      if (bigGraph) {
+        // restyling every element (fading) costs a full redraw of 20,000 elements: mark the path only
+        cy.elements(".hl").removeClass("hl");
+        hood.addClass("hl");
+      } else {
+        cy.elements().addClass("faded").removeClass("hl");
+        hood.removeClass("faded").addClass("hl");
+      }
     });
     cy.elements(":selected").unselect();
     node.select();
@@ -220,6 +251,7 @@
   function select(id) {
     selected = id;
     highlight(id);
+    mark("highlighted");
     openPanel(id);
     if (history.replaceState) {
       var u = new URL(window.location.href);
@@ -303,6 +335,7 @@
     body.push(section(t("node.inputs"), refs(d.inputs)));
     body.push(section(t("node.users"), refs(d.used_in)));
     panel.replaceChildren.apply(panel, body);
+    mark("panel");
   }
 
   function openPanel(id) {
