@@ -17,6 +17,7 @@
   var cy = null;
   var selected = null;
   var bigGraph = false;
+  var edgeLayer = null;  // big graphs: the bill-of-materials edges on a plain canvas under cytoscape
 
   function apiBase() { return "/api/v1/chains/" + encodeURIComponent(cfg.dataset) + "/" + encodeURIComponent(cfg.chain); }
 
@@ -190,6 +191,16 @@
     bigGraph = n > 1500;
     view = fitView(els);
     if (cy) cy.destroy();
+    if (edgeLayer) edgeLayer.remove();
+    edgeLayer = null;
+    if (bigGraph) {
+      // 15,000 edges as cytoscape elements cost a second of styling, bounding boxes and texture caching before
+      // the first frame; as one canvas path they draw in milliseconds. The edges of a selected node's paths
+      // are added to cytoscape as real, highlighted edges (highlight()).
+      edgeLayer = makeEdgeLayer(els.filter(function (e) { return e.group === "edges"; }),
+                                els.filter(function (e) { return e.group === "nodes"; }));
+      els = els.filter(function (e) { return e.group === "nodes"; });
+    }
     cy = window.cytoscape({
       container: container,
       elements: els,
@@ -206,6 +217,10 @@
     cy.on("tap", function (ev) { if (ev.target === cy) clearHighlight(); });
     if (countEl) countEl.textContent = n + " " + t("map.nodes") + " · " + (data.edges || []).length + " " + t("map.edges");
     if (bigGraph) labelsOnZoom(cy);
+    if (edgeLayer) {
+      cy.on("viewport resize", edgeLayer.draw);
+      edgeLayer.draw();
+    }
     // ready = drawn: the first frame is on the canvas and clicks are answered
     cy.one("render", function () {
       mark("rendered");
@@ -225,14 +240,85 @@
     c.on("zoom", check);
   }
 
+  /* the edge layer: one canvas under cytoscape's, redrawn with its pan and zoom; adjacency for the paths */
+  function makeEdgeLayer(edgeEls, nodeEls) {
+    var at = {};
+    nodeEls.forEach(function (e) { at[e.data.id] = e.position; });
+    var m = edgeEls.length, xy = new Float64Array(4 * m);
+    var up = {}, down = {};
+    edgeEls.forEach(function (e, i) {
+      var a = at[e.data.source], b = at[e.data.target];
+      xy[4 * i] = a.x; xy[4 * i + 1] = a.y; xy[4 * i + 2] = b.x; xy[4 * i + 3] = b.y;
+      (down[e.data.source] = down[e.data.source] || []).push(e.data.target);
+      (up[e.data.target] = up[e.data.target] || []).push(e.data.source);
+    });
+    var canvas = document.createElement("canvas");
+    canvas.className = "edgelayer";
+    canvas.setAttribute("aria-hidden", "true");
+    container.insertBefore(canvas, container.firstChild);
+    var ctx = canvas.getContext("2d");
+    function draw() {
+      if (!cy) return;
+      var w = container.clientWidth, h = container.clientHeight;
+      if (canvas.width !== w || canvas.height !== h) { canvas.width = w; canvas.height = h; }
+      var z = cy.zoom(), p = cy.pan();
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.clearRect(0, 0, w, h);
+      ctx.setTransform(z, 0, 0, z, p.x, p.y);
+      ctx.lineWidth = Math.max(0.6, 0.6 * z) / z;  // as the haystack edges: 0.6 units, at least 0.6 px
+      ctx.strokeStyle = "#d3d8de";
+      ctx.beginPath();
+      for (var i = 0; i < m; i++) {
+        ctx.moveTo(xy[4 * i], xy[4 * i + 1]);
+        ctx.lineTo(xy[4 * i + 2], xy[4 * i + 3]);
+      }
+      ctx.stroke();
+    }
+    /* every product upstream of id (its inputs, their inputs, ...) and downstream, and the edges between */
+    function paths(id) {
+      var nodes = {}, edges = [];
+      nodes[id] = true;
+      [[up, true], [down, false]].forEach(function (dir) {
+        var adj = dir[0], seen = {}, stack = [id];
+        seen[id] = true;
+        while (stack.length) {
+          var v = stack.pop();
+          (adj[v] || []).forEach(function (u) {
+            edges.push(dir[1] ? [u, v] : [v, u]);
+            if (!seen[u]) { seen[u] = true; nodes[u] = true; stack.push(u); }
+          });
+        }
+      });
+      return { nodes: Object.keys(nodes), edges: edges };
+    }
+    return { draw: draw, paths: paths, remove: function () { canvas.remove(); } };
+  }
+
   function clearHighlight() {
     if (!cy) return;
-    cy.batch(function () { cy.elements().removeClass("faded hl"); });
+    cy.batch(function () {
+      if (edgeLayer) cy.remove(cy.edges());
+      cy.elements().removeClass("faded hl");
+    });
   }
 
   function highlight(id) {
     var node = cy.getElementById(id);
     if (node.empty()) return;
+    if (edgeLayer) {
+      var found = edgeLayer.paths(id);
+      cy.batch(function () {
+        cy.remove(cy.edges());
+        cy.nodes(".hl").removeClass("hl");
+        cy.add(found.edges.map(function (st, i) {
+          return { group: "edges", data: { id: "hl" + i, source: st[0], target: st[1] }, classes: "hl" };
+        }));
+        cy.collection(found.nodes.map(function (v) { return cy.getElementById(v); })).addClass("hl");
+      });
+      cy.elements(":selected").unselect();
+      node.select();
+      return;
+    }
     var hood = node.predecessors().union(node.successors()).union(node);
     cy.batch(function () {
       if (bigGraph) {
