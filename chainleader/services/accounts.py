@@ -13,7 +13,7 @@ import contextlib
 import math
 import re
 import secrets
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Any
@@ -256,7 +256,7 @@ class Accounts:
     def audit(self, actor: Principal | str | None, action: str, target: str, outcome: str = "ok",
               ip: str | None = None, before: Any = None, after: Any = None) -> int:
         """Append one row to the audit log (for writes and denied accesses elsewhere: uploads, runs ...)."""
-        with db_errors(self.engine, "写入审计日志", "write the audit log"), self.engine.begin() as conn:
+        with db_errors(self.engine, "写入审计日志", "write the audit log"), self._tx() as conn:
             return self._audit(conn, actor, action, target, outcome, ip, before, after)
 
     def _audit(self, conn: sa.Connection, actor: Principal | str | None, action: str, target: str,
@@ -305,7 +305,7 @@ class Accounts:
         problems += _user_problems(r, regs, chs, enterprise)
         _refuse(problems)
         hashed = self._hasher.hash(password)
-        with db_errors(self.engine, "创建用户", "create the user"), self.engine.begin() as conn:
+        with db_errors(self.engine, "创建用户", "create the user"), self._tx() as conn:
             if store.user_id_by_username(conn, name) is not None:
                 raise ConfigError(_msg(f"用户名 {name!r} 已存在；请换一个用户名，或修改现有用户。",
                                        f"username {name!r} already exists; choose another or update that user."))
@@ -354,7 +354,7 @@ class Accounts:
                                "only system administrators may change users (users may change their own password).")
         if password is not None:
             _refuse(_password_problems(password))
-        with db_errors(self.engine, "修改用户", "update the user"), self.engine.begin() as conn:
+        with db_errors(self.engine, "修改用户", "update the user"), self._tx() as conn:
             row = store.get_user(conn, user_id)
             if row is None:
                 raise NotFoundError(_msg(f"用户 id={user_id} 不存在。", f"user id={user_id} does not exist."))
@@ -418,7 +418,7 @@ class Accounts:
         name = (username or "").strip().lower()[:200] if isinstance(username, str) else ""
         now = self._now()
         since = now - THROTTLE_WINDOW
-        with db_errors(self.engine, "登录", "sign in"), self.engine.begin() as conn:
+        with db_errors(self.engine, "登录", "sign in"), self._tx() as conn:
             by_user = store.recent_failures(conn, since=since, username=name, limit=MAX_FAILURES)
             by_ip = store.recent_failures(conn, since=since, ip=ip, limit=MAX_FAILURES) if ip else []
             wait = max(self._retry_after(by_user, now), self._retry_after(by_ip, now))
@@ -444,7 +444,7 @@ class Accounts:
         inactive = ok and row is not None and not row["active"]
         success = ok and not inactive
         rehashed = False
-        with db_errors(self.engine, "登录", "sign in"), self.engine.begin() as conn:
+        with db_errors(self.engine, "登录", "sign in"), self._tx() as conn:
             store.record_login_attempt(conn, username=name, ip=ip, ok=success, now=self._now())
             if success and row is not None and self._hasher.check_needs_rehash(str(row["password_hash"])):
                 store.update_user(conn, int(row["id"]), {"password_hash": self._hasher.hash(password)}, self._now())
@@ -466,7 +466,7 @@ class Accounts:
     def open_session(self, p: Principal, ip: str | None = None) -> tuple[str, str]:
         """Start a session for ``p``: (session token for the cookie, CSRF token). Only SHA-256 of the token is stored."""
         token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-        with db_errors(self.engine, "创建会话", "open the session"), self.engine.begin() as conn:
+        with db_errors(self.engine, "创建会话", "open the session"), self._tx() as conn:
             if store.get_user(conn, p.user_id) is None:
                 raise NotFoundError(_msg(f"用户 id={p.user_id} 不存在。", f"user id={p.user_id} does not exist."))
             store.insert_session(conn, token_hash=store.sha256_hex(token), user_id=p.user_id, csrf_token=csrf,
@@ -480,16 +480,17 @@ class Accounts:
             return None
         digest = store.sha256_hex(token)
         now = self._now()
-        with db_errors(self.engine, "读取会话", "read the session"), self.engine.begin() as conn:
+        with db_errors(self.engine, "读取会话", "read the session"), self.engine.connect() as conn:
             row = store.get_session(conn, digest)
             if row is None:
                 return None
             user = store.get_user(conn, int(row["user_id"]))
-            if now - row["last_seen"] >= SESSION_IDLE or user is None or not user["active"]:
-                store.delete_session(conn, digest)
-                return None
-            if now - row["last_seen"] >= TOUCH_EVERY:
-                store.touch_session(conn, digest, now)
+        if now - row["last_seen"] >= SESSION_IDLE or user is None or not user["active"]:
+            self._bookkeeping("结束会话", "end the session", lambda c: store.delete_session(c, digest))
+            return None
+        if now - row["last_seen"] >= TOUCH_EVERY:
+            self._bookkeeping("记录会话时间", "record the session's last use",
+                              lambda c: store.touch_session(c, digest, now))
         return _principal(user), str(row["csrf_token"])
 
     def close_session(self, token: str, ip: str | None = None) -> None:
@@ -497,7 +498,7 @@ class Accounts:
         if not isinstance(token, str) or not token:
             return
         digest = store.sha256_hex(token)
-        with db_errors(self.engine, "结束会话", "close the session"), self.engine.begin() as conn:
+        with db_errors(self.engine, "结束会话", "close the session"), self._tx() as conn:
             row = store.get_session(conn, digest)
             if row is None:
                 return
@@ -508,7 +509,7 @@ class Accounts:
 
     def purge_idle_sessions(self) -> int:
         """Delete sessions idle for 8 h or more; returns how many."""
-        with db_errors(self.engine, "清理会话", "purge sessions"), self.engine.begin() as conn:
+        with db_errors(self.engine, "清理会话", "purge sessions"), self._tx() as conn:
             return store.delete_idle_sessions(conn, self._now() - SESSION_IDLE)
 
     # --- API tokens ---------------------------------------------------------------------------------
@@ -520,7 +521,7 @@ class Accounts:
             raise ConfigError(_msg(f"令牌名称不能为空，且不超过 {TOKEN_NAME_MAX} 个字符（如 “数据同步脚本”）。",
                                    f"the token name must be 1-{TOKEN_NAME_MAX} characters (e.g. 'sync script')."))
         plaintext = TOKEN_PREFIX + secrets.token_urlsafe(32)
-        with db_errors(self.engine, "创建令牌", "create the token"), self.engine.begin() as conn:
+        with db_errors(self.engine, "创建令牌", "create the token"), self._tx() as conn:
             user = store.get_user(conn, p.user_id)
             if user is None or not user["active"]:
                 raise AuthError(_msg("账号不存在或已停用，不能创建令牌。",
@@ -536,16 +537,36 @@ class Accounts:
         if not isinstance(plaintext, str) or not plaintext.startswith(TOKEN_PREFIX):
             return None
         now = self._now()
-        with db_errors(self.engine, "读取令牌", "read the token"), self.engine.begin() as conn:
+        with db_errors(self.engine, "读取令牌", "read the token"), self.engine.connect() as conn:
             row = store.get_token_by_hash(conn, store.sha256_hex(plaintext))
             if row is None or row["revoked_at"] is not None:
                 return None
             user = store.get_user(conn, int(row["user_id"]))
             if user is None or not user["active"]:
                 return None
-            if row["last_used"] is None or now - row["last_used"] >= TOUCH_EVERY:
-                store.touch_token(conn, int(row["id"]), now)
+        if row["last_used"] is None or now - row["last_used"] >= TOUCH_EVERY:
+            tid = int(row["id"])
+            self._bookkeeping("记录令牌使用时间", "record the token's last use", lambda c: store.touch_token(c, tid, now))
         return _principal(user)
+
+    @contextlib.contextmanager
+    def _tx(self) -> Iterator[sa.Connection]:
+        """A write transaction that takes SQLite's write lock up front (BEGIN IMMEDIATE; plain BEGIN elsewhere).
+
+        On SQLite a read transaction that upgrades to a write fails at once with "database is locked" when another
+        connection has written since it began (its snapshot is stale; busy_timeout does not apply); every account
+        write reads first (throttling, existence, before/after for the audit log), so each one locks first and
+        waits up to busy_timeout for the lock instead."""
+        with self.engine.connect() as base:
+            conn = base.execution_options(sqlite_immediate=True)
+            with conn.begin():
+                yield conn
+
+    def _bookkeeping(self, zh: str, en: str, write: Callable[[sa.Connection], Any]) -> None:
+        """A write after a read-only check (last use of a session or token, an expired session), in its own
+        immediate transaction so the hot read path holds no lock."""
+        with db_errors(self.engine, zh, en), self._tx() as conn:
+            write(conn)
 
     def list_tokens(self, p: Principal) -> list[dict[str, Any]]:
         """``p``'s tokens (id, name, created_at, last_used, revoked_at), never their values."""
@@ -554,7 +575,7 @@ class Accounts:
 
     def revoke_token(self, p: Principal, token_id: int) -> None:
         """Revoke one of ``p``'s tokens (administrators: anyone's)."""
-        with db_errors(self.engine, "撤销令牌", "revoke the token"), self.engine.begin() as conn:
+        with db_errors(self.engine, "撤销令牌", "revoke the token"), self._tx() as conn:
             row = store.get_token(conn, token_id)
             if row is None:
                 raise NotFoundError(_msg(f"令牌 id={token_id} 不存在。", f"token id={token_id} does not exist."))
@@ -611,7 +632,7 @@ class Accounts:
             problems.append(("到期时间已过；请填写将来的时间，或不填表示长期有效",
                              "expires_at is in the past; give a future time, or none for no expiry"))
         _refuse(problems)
-        with db_errors(self.engine, "创建授权", "create the grant"), self.engine.begin() as conn:
+        with db_errors(self.engine, "创建授权", "create the grant"), self._tx() as conn:
             gid = store.insert_grant(conn, grantor_region=grantor_region, grantee_region=grantee_region,
                                      dataset=dataset.strip(), tables=tabs, fields=flds, expires_at=exp,
                                      created_by=actor.username, note=note, now=self._now())
@@ -623,7 +644,7 @@ class Accounts:
 
     def revoke_grant(self, actor: Principal, grant_id: int) -> None:
         """Revoke a grant (administrators, or the office of the grantor region)."""
-        with db_errors(self.engine, "撤销授权", "revoke the grant"), self.engine.begin() as conn:
+        with db_errors(self.engine, "撤销授权", "revoke the grant"), self._tx() as conn:
             row = store.get_grant(conn, grant_id)
             if row is None:
                 raise NotFoundError(_msg(f"授权 id={grant_id} 不存在。", f"grant id={grant_id} does not exist."))
@@ -661,7 +682,7 @@ class Accounts:
         if self._secret is None:
             candidate = secrets.token_hex(32)
             try:
-                with db_errors(self.engine, "读取部署密钥", "read the deployment secret"), self.engine.begin() as conn:
+                with db_errors(self.engine, "读取部署密钥", "read the deployment secret"), self._tx() as conn:
                     self._secret = store.setting_or_insert(conn, PSEUDONYM_SECRET_KEY, candidate)
             except StoreError:
                 with self.engine.connect() as conn:  # another process stored its secret first: use that one

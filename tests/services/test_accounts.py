@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -509,3 +510,40 @@ def test_demo_accounts_are_seeded_once(acc: Accounts) -> None:
     assert all(a["password"] is None and not a["created"] for a in second)
     assert acc.list_users()[1] == 6
     assert acc.authenticate("admin", first[0]["password"]).role is Role.ADMIN  # passwords unchanged
+
+
+class _Ticking:
+    """A clock that moves past the touch interval on every read (every call wants to record its use)."""
+
+    def __init__(self) -> None:
+        self.now = T0
+        self.lock = threading.Lock()
+
+    def __call__(self) -> datetime:
+        with self.lock:
+            self.now += timedelta(minutes=2)
+            return self.now
+
+
+def test_concurrent_requests_of_one_token_and_session_never_fail_on_the_bookkeeping_write(engine: Engine) -> None:
+    """A request reads its token or session and, once a minute, records its last use. Done as a read transaction
+    that upgrades to a write, concurrent requests failed at once with "database is locked" on SQLite (a snapshot
+    that is no longer the latest cannot be upgraded, whatever busy_timeout says); the write now takes its own
+    immediate transaction, which waits for the lock."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    acc = Accounts(engine, clock=_Ticking(), hasher=FAST)
+    user = acc.create_user("script", PW, Role.ANALYST, regions=["130000"])
+    _, token = acc.create_token(user, "load")
+    cookie, _ = acc.open_session(user)
+
+    def hit(i: int) -> bool:
+        if i % 2:
+            return acc.token_principal(token) is not None
+        return acc.session(cookie) is not None
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(hit, range(400)))
+    assert all(results)
+    (token_row,) = acc.list_tokens(user)
+    assert token_row["last_used"] is not None and token_row["last_used"] > T0

@@ -38,23 +38,31 @@ def record_run(engine: Engine, version_id: int, kind: str, params: dict[str, Any
         raise ConfigError("分析类型 kind 不能为空（如 'risk'）。 / the analysis kind is empty (e.g. 'risk').")
     _check_json("params", params)
     _check_json("summary", summary)
-    with db_errors(engine, "记录分析运行", "record the analysis run"), engine.begin() as conn:
-        found = conn.execute(sa.select(dataset_versions.c.id).where(dataset_versions.c.id == int(version_id))).first()
-        if found is None:
-            raise NotFoundError(
-                f"数据集版本 id={version_id} 不存在。请用 list_versions 查看可用版本的 id。 / "
-                f"dataset version id={version_id} does not exist; see list_versions for valid ids."
-            )
-        result = conn.execute(
-            analysis_runs.insert().values(
-                version_id=int(version_id),
-                kind=kind.strip(),
-                params=dict(params),
-                summary=dict(summary),
-                created_at=dt.datetime.now(dt.UTC),
-            )
+    # immediate: the check-then-insert must not upgrade a read snapshot (SQLite would refuse at once when busy)
+    with db_errors(engine, "记录分析运行", "record the analysis run"), engine.connect() as base:
+        conn = base.execution_options(sqlite_immediate=True)
+        with conn.begin():
+            return _insert_run(conn, version_id, kind, params, summary)
+
+
+def _insert_run(conn: sa.Connection, version_id: int, kind: str, params: dict[str, Any],
+                summary: dict[str, Any]) -> int:
+    found = conn.execute(sa.select(dataset_versions.c.id).where(dataset_versions.c.id == int(version_id))).first()
+    if found is None:
+        raise NotFoundError(
+            f"数据集版本 id={version_id} 不存在。请用 list_versions 查看可用版本的 id。 / "
+            f"dataset version id={version_id} does not exist; see list_versions for valid ids."
         )
-        return new_row_id(result)
+    result = conn.execute(
+        analysis_runs.insert().values(
+            version_id=int(version_id),
+            kind=kind.strip(),
+            params=dict(params),
+            summary=dict(summary),
+            created_at=dt.datetime.now(dt.UTC),
+        )
+    )
+    return new_row_id(result)
 
 
 def list_runs(engine: Engine, version_id: int | None = None) -> list[dict[str, Any]]:
