@@ -40,7 +40,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "web"))
 
-from browser import CHROMIUM, PASSWORDS, Server, launch_chromium, prepare_db
+from browser import CHROMIUM, Server, launch_chromium, prepare_db, signed_in_page
 
 REGISTER = "/api/v1/chains/nev-jjj/nev/register?page_size=50"
 HEALTH = "/api/v1/health"
@@ -162,16 +162,8 @@ def bench_map(tmp: Path, args: argparse.Namespace) -> None:
     with Server(url, log_path=tmp / "map-server.log", warm=True, startup_timeout=600,
                 extra_env={"CHAINLEADER_LP": "0"}) as server, \
             launch_chromium() as browser:
-        context = browser.new_context(base_url=server.url, viewport={"width": 1400, "height": 900}, locale="zh-CN")
-        context.set_default_timeout(120_000)
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.goto("/login")
-        page.fill("input[name=username]", "admin")
-        page.fill("input[name=password]", PASSWORDS["admin"])
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{server.url}/")
+        page = signed_in_page(browser, server.url, "admin", timeout_ms=120_000)
+        context, errors = page.context, page.errors
         map_path = "/chains/syn/synthetic_all/map"
         data = context.request.get("/api/v1/chains/syn/synthetic_all/map").json()
         n_nodes, n_edges = len(data["nodes"]), len(data["edges"])

@@ -153,6 +153,25 @@ def launch_chromium(**kwargs: Any) -> Iterator[Any]:
             browser.close()
 
 
+def signed_in_page(browser: Any, base_url: str, username: str, *, timeout_ms: int = 60_000,
+                   **context_options: Any) -> Any:
+    """A new page (1400x900, zh-CN) signed in as ``username`` through the login form; uncaught page errors are
+    collected in ``page.errors``."""
+    context = browser.new_context(base_url=base_url, viewport={"width": 1400, "height": 900}, locale="zh-CN",
+                                  **context_options)
+    context.set_default_timeout(timeout_ms)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto("/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORDS[username])
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base_url}/")
+    page.errors = errors
+    return page
+
+
 def png_pixel_stats(png: bytes) -> tuple[int, float]:
     """(number of distinct colours, variance of the grey level) of a PNG screenshot.
 

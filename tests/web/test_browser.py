@@ -18,7 +18,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from web.browser import CHROMIUM, DATASET, PASSWORDS, Server, launch_chromium, png_pixel_stats, prepare_db
+from web.browser import (
+    CHROMIUM,
+    DATASET,
+    Server,
+    launch_chromium,
+    png_pixel_stats,
+    prepare_db,
+    signed_in_page,
+)
 
 from chainleader.services.datasets import bundled_path
 
@@ -59,19 +67,9 @@ def browser() -> Iterator[Any]:
 @pytest.fixture
 def hebei(server: Server, browser: Any, tmp_path: Path) -> Iterator[Any]:
     """A page signed in as the Hebei chain-leader office through the login form."""
-    context = browser.new_context(base_url=server.url, viewport={"width": 1400, "height": 900},
-                                  accept_downloads=True, locale="zh-CN")
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto("/login")
-    page.fill("input[name=username]", "hebei-office")
-    page.fill("input[name=password]", PASSWORDS["hebei-office"])
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{server.url}/")
+    page = signed_in_page(browser, server.url, "hebei-office", timeout_ms=TIMEOUT_MS, accept_downloads=True)
+    context, errors = page.context, page.errors
     assert "cl_session" in {c["name"] for c in context.cookies()}
-    page.errors = errors
     try:
         yield page
     finally:

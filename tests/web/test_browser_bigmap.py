@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from web.browser import CHROMIUM, PASSWORDS, Server, launch_chromium, png_pixel_stats, prepare_db
+from web.browser import CHROMIUM, Server, launch_chromium, png_pixel_stats, prepare_db, signed_in_page
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is not installed")
 
@@ -31,22 +31,12 @@ def page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     url = prepare_db(tmp / "web.sqlite", dataset_dirs=[(tmp / "syn", "syn")])
     with Server(url, log_path=tmp / "server.log", warm=True, startup_timeout=600,
                 extra_env={"CHAINLEADER_LP": "0"}) as server, launch_chromium() as browser:
-        context = browser.new_context(base_url=server.url, viewport={"width": 1400, "height": 900}, locale="zh-CN")
-        context.set_default_timeout(60_000)
-        pg = context.new_page()
-        errors: list[str] = []
-        pg.on("pageerror", lambda exc: errors.append(str(exc)))
-        pg.goto("/login")
-        pg.fill("input[name=username]", "admin")
-        pg.fill("input[name=password]", PASSWORDS["admin"])
-        pg.click("button[type=submit]")
-        pg.wait_for_url(f"{server.url}/")
+        pg = signed_in_page(browser, server.url, "admin")
         pg.goto(MAP)
         pg.wait_for_selector("body[data-map-ready='1']", state="attached")
-        pg.errors = errors
         yield pg
-        assert not errors, errors
-        context.close()
+        assert not pg.errors, pg.errors
+        pg.context.close()
 
 
 def _paths(edges: list[dict[str, Any]], start: str) -> set[tuple[str, str]]:
