@@ -1,6 +1,7 @@
 /* Chain map: tiers left -> right (preset positions), colour = warning level, size = sqrt(value),
    diamonds = chokepoints; click a product for its side panel. Built to stay interactive at 5,000 nodes:
-   preset layout (no physics), textures while panning/zooming, labels hidden when zoomed out. */
+   preset layout (no physics), textures while panning/zooming; above 1,500 products the edges are drawn on a
+   canvas under cytoscape (only a selected node's paths become cytoscape edges) and labels wait for a zoom-in. */
 (function () {
   "use strict";
   /* performance marks (cl-map-*) let benchmarks/bench_web.py say where the time goes */
@@ -321,14 +322,8 @@
     }
     var hood = node.predecessors().union(node.successors()).union(node);
     cy.batch(function () {
-      if (bigGraph) {
-        // restyling every element (fading) costs a full redraw of 20,000 elements: mark the path only
-        cy.elements(".hl").removeClass("hl");
-        hood.addClass("hl");
-      } else {
-        cy.elements().addClass("faded").removeClass("hl");
-        hood.removeClass("faded").addClass("hl");
-      }
+      cy.elements().addClass("faded").removeClass("hl");
+      hood.removeClass("faded").addClass("hl");
     });
     cy.elements(":selected").unselect();
     node.select();
